@@ -1,0 +1,255 @@
+# Copyright (c) alluxio_spark.k8s contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Two clients with one interface: the ``alluxio`` CLI (run by a runner: locally or in a pod) and the REST ports.
+
+Both return the data of :mod:`parsers`: file statuses, worker lists, counters. Callers never see which transport
+answered, except through ``exact_metrics`` (the CLI rounds byte counters, the REST ports do not).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import uuid
+
+from ansible.module_utils.six.moves.urllib.parse import quote
+from ansible.module_utils.urls import open_url
+
+from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio import parsers
+from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.errors import (
+    AlluxioCommandError,
+    AlluxioConnectionError,
+    AlluxioError,
+    AlluxioNotFoundError,
+    AlluxioProtocolError,
+)
+
+_NOT_FOUND = re.compile(r"does not exist|FileDoesNotExistException|NOT_FOUND|not found", re.IGNORECASE)
+_MD5 = re.compile(r"md5sum:\s*([0-9a-f]{32})")
+_VERSION = re.compile(r"(\d+\.\d+\.\d+\S*)")
+
+
+def temp_name(path):
+    """A sibling of ``path`` to write into before the rename that makes the result visible."""
+    parent, dummy, name = path.rstrip("/").rpartition("/")
+    return "%s/.%s.ansible-tmp-%s" % (parent, name, uuid.uuid4().hex[:12])
+
+
+class CliClient(object):
+    """The ``alluxio`` command, run through a runner with ``run(argv, data=None) -> (rc, stdout, stderr)``."""
+
+    exact_metrics = False
+
+    def __init__(self, runner, cli=("alluxio",)):
+        self.runner = runner
+        self.cli = list(cli)
+
+    def _run(self, args, allow_missing=False):
+        argv = self.cli + list(args)
+        rc, out, err = self.runner.run(argv)
+        if rc != 0:
+            text = "%s\n%s" % (out, err)
+            if allow_missing and _NOT_FOUND.search(text):
+                return None
+            raise AlluxioCommandError(argv, rc, text)
+        return out
+
+    def version(self):
+        out = self._run(["version"])
+        match = _VERSION.search(out)
+        if not match:
+            raise AlluxioProtocolError("'alluxio version' printed no version: %r" % out[:200])
+        return match.group(1)
+
+    def status(self, path):
+        out = self._run(["fs", "stat", path], allow_missing=True)
+        if out is None:
+            return None
+        return parsers.parse_stat(out)[0]
+
+    def list_files(self, path):
+        """Every file under ``path`` with its blocks, in one round trip (one command run through the runner)."""
+        listing = self._run(["fs", "ls", "-R", path], allow_missing=True)
+        if listing is None:
+            raise AlluxioNotFoundError("%s does not exist in Alluxio" % path)
+        files = parsers.parse_ls(listing)
+        if not files:
+            return []
+        # One shell, one exec round trip, the paths passed as arguments (never spliced into the script).
+        script = 'for p in "$@"; do %s fs stat "$p" || exit $?; done' % " ".join(_sh_quote(c) for c in self.cli)
+        argv = ["sh", "-c", script, "sh"] + [f["path"] for f in files if not f["is_dir"]]
+        rc, out, err = self.runner.run(argv)
+        if rc != 0:
+            raise AlluxioCommandError(argv[:4] + ["..."], rc, "%s\n%s" % (out, err))
+        return parsers.parse_stat(out)
+
+    def checksum(self, path):
+        out = self._run(["fs", "checksum", path])
+        match = _MD5.search(out)
+        if not match:
+            raise AlluxioProtocolError("'alluxio fs checksum' printed no md5sum: %r" % out[:200])
+        return match.group(1)
+
+    def cluster(self):
+        return parsers.parse_capacity(self._run(["fsadmin", "report", "capacity"]))
+
+    def metrics(self):
+        parsed = parsers.parse_metrics(self._run(["fsadmin", "report", "metrics"]))
+        return dict((name, entry["value"]) for name, entry in parsed.items())
+
+    def clear_metrics(self):
+        self._run(["fsadmin", "metrics", "clear"])
+
+    def mkdir(self, path):
+        self._run(["fs", "mkdir", path])
+
+    def remove(self, path, recursive=False):
+        self._run(["fs", "rm"] + (["-R"] if recursive else []) + [path])
+
+    def rename(self, src, dst):
+        self._run(["fs", "mv", src, dst])
+
+    def upload(self, local_path, dest):
+        """copyFromLocal of a file or directory tree on the module's host (staged into the pod for k8s_exec)."""
+        staged = self.runner.stage(local_path)
+        try:
+            self._run(["fs", "copyFromLocal", staged, dest])
+        finally:
+            self.runner.cleanup(staged)
+
+
+def _sh_quote(word):
+    return "'%s'" % word.replace("'", "'\"'\"'")
+
+
+class RestClient(object):
+    """The master web port (``/api/v1/master``) for cluster data and exact counters, the proxy for paths."""
+
+    exact_metrics = True
+
+    def __init__(self, master_url, proxy_url, timeout=30, validate_certs=True):
+        self.master_url = master_url.rstrip("/")
+        self.proxy_url = proxy_url.rstrip("/")
+        self.timeout = timeout
+        self.validate_certs = validate_certs
+
+    def _request(self, url, method="GET", body=None, content_type="application/json"):
+        try:
+            response = open_url(url, method=method, data=body, timeout=self.timeout, validate_certs=self.validate_certs,
+                                headers={"Content-Type": content_type} if body is not None or method == "POST" else {})
+            return response.read()
+        except Exception as exc:  # pylint: disable=broad-exception-caught
+            code = getattr(exc, "code", None)
+            if code is not None:
+                payload = exc.read() if hasattr(exc, "read") else b""
+                text = payload.decode("utf-8", "replace")
+                if _NOT_FOUND.search(text):
+                    raise AlluxioNotFoundError(text.strip())
+                raise AlluxioCommandError([method, url], code, text)
+            raise AlluxioConnectionError("cannot reach %s: %s. Check the URL and that the Alluxio %s is running."
+                                         % (url, exc, "master" if url.startswith(self.master_url) else "proxy"))
+
+    def _json(self, url, method="GET", body=None):
+        raw = self._request(url, method, None if body is None else json.dumps(body).encode("utf-8"))
+        try:
+            return json.loads(raw.decode("utf-8")) if raw else None
+        except ValueError:
+            raise AlluxioProtocolError("%s did not answer with JSON (%r): is it an Alluxio port?" % (url, raw[:80]))
+
+    def master_info(self):
+        info = self._json(self.master_url + "/api/v1/master/info")
+        if not isinstance(info, dict) or "version" not in info or "workers" not in info:
+            raise AlluxioProtocolError("%s answered, but not as an Alluxio master web port (no version/workers)"
+                                       % self.master_url)
+        return info
+
+    def _path(self, path, action, body=None, query=""):
+        url = "%s/api/v1/paths/%s/%s%s" % (self.proxy_url, quote(path, safe="/"), action, query)
+        return self._json(url, "POST", body if body is not None else {})
+
+    def version(self):
+        return self.master_info()["version"]
+
+    def status(self, path):
+        try:
+            return parsers.normalize_file_info(self._path(path, "get-status"))
+        except AlluxioNotFoundError:
+            return None
+
+    def list_files(self, path):
+        status = self.status(path)
+        if status is None:
+            raise AlluxioNotFoundError("%s does not exist in Alluxio" % path)
+        if not status["is_dir"]:
+            return [status]
+        entries = self._path(path, "list-status", {"recursive": True})
+        files = [parsers.normalize_file_info(e) for e in entries or []]
+        return sorted((f for f in files if not f["is_dir"]), key=lambda f: f["path"])
+
+    def checksum(self, path):
+        digest = hashlib.md5()
+        stream = self._path(path, "open-file")
+        try:
+            digest.update(self._request("%s/api/v1/streams/%s/read" % (self.proxy_url, stream), "POST", b""))
+        finally:
+            self._request("%s/api/v1/streams/%s/close" % (self.proxy_url, stream), "POST", b"")
+        return digest.hexdigest()
+
+    def cluster(self):
+        info = self.master_info()
+        workers = parsers.workers_from_master_info(info)
+        live = [w for w in workers if w["state"] != "LOST"]
+        tiers = {}
+        for worker in live:
+            for tier, sizes in worker["tiers"].items():
+                for key, value in sizes.items():
+                    tiers.setdefault(tier, {}).setdefault(key, 0)
+                    tiers[tier][key] += value
+        return {"capacity_bytes": sum(w["capacity_bytes"] for w in live),
+                "used_bytes": sum(w["used_bytes"] for w in live), "tiers": tiers, "workers": workers}
+
+    def metrics(self):
+        return parsers.metrics_from_json(self.master_info())
+
+    def clear_metrics(self):
+        raise AlluxioError("clearing metrics needs the alluxio CLI ('fsadmin metrics clear'): use the local or "
+                           "k8s_exec transport, or pass a baseline instead of reset")
+
+    def mkdir(self, path):
+        self._path(path, "create-directory", {"recursive": True, "allowExists": True})
+
+    def remove(self, path, recursive=False):
+        self._path(path, "delete", {"recursive": recursive})
+
+    def rename(self, src, dst):
+        self._path(src, "rename", query="?dst=" + quote(dst, safe="/"))
+
+    def upload(self, local_path, dest):
+        """Write a file, or every file of a directory tree, through the proxy's streams."""
+        if os.path.isdir(local_path):
+            self.mkdir(dest)
+            for top, dirs, names in os.walk(local_path):
+                dirs.sort()
+                rel = os.path.relpath(top, local_path)
+                base = dest if rel == "." else "%s/%s" % (dest, rel.replace(os.sep, "/"))
+                for name in dirs:
+                    self.mkdir("%s/%s" % (base, name))
+                for name in sorted(names):
+                    self._upload_file(os.path.join(top, name), "%s/%s" % (base, name))
+        else:
+            self._upload_file(local_path, dest)
+
+    def _upload_file(self, local_path, dest):
+        stream = self._path(dest, "create-file", {"writeType": "CACHE_THROUGH", "recursive": True})
+        base = "%s/api/v1/streams/%s" % (self.proxy_url, stream)
+        try:
+            with open(local_path, "rb") as handle:
+                while True:
+                    chunk = handle.read(8 * 1024 * 1024)
+                    if not chunk:
+                        break
+                    self._request(base + "/write", "POST", chunk, "application/octet-stream")
+        finally:
+            self._request(base + "/close", "POST", b"")

@@ -1,0 +1,126 @@
+# Copyright (c) alluxio_spark.k8s contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The ``alluxio_transport`` option set shared by every Alluxio module, and the client it selects.
+
+``k8s_exec`` runs the CLI in the master pod through the Kubernetes API (kubernetes.core's auth options, so
+``module_defaults: group/k8s`` and ``K8S_AUTH_*`` work), ``rest`` talks to the master web port and the proxy,
+``local`` runs the CLI on the host that runs the module.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import os
+import tarfile
+import uuid
+
+from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.client import CliClient, RestClient
+from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.errors import AlluxioConnectionError
+
+try:
+    from ansible_collections.kubernetes.core.plugins.module_utils.args_common import AUTH_ARG_SPEC
+except ImportError:  # kubernetes.core missing: the k8s_exec transport reports it when chosen.
+    AUTH_ARG_SPEC = {}
+
+TRANSPORTS = ("k8s_exec", "rest", "local")
+
+ALLUXIO_TRANSPORT_SPEC = dict(
+    alluxio_transport=dict(type="str", default="k8s_exec", choices=list(TRANSPORTS)),
+    alluxio_cli=dict(type="list", elements="str", default=["alluxio"]),
+    alluxio_master_url=dict(type="str", default="http://localhost:19999"),
+    alluxio_proxy_url=dict(type="str"),
+    alluxio_namespace=dict(type="str", default="default"),
+    alluxio_pod=dict(type="str", default="alluxio-master-0"),
+    alluxio_container=dict(type="str"),
+    alluxio_timeout=dict(type="int", default=120),
+)
+ALLUXIO_TRANSPORT_SPEC.update(copy.deepcopy(AUTH_ARG_SPEC))
+
+
+def transport_argument_spec(**extra):
+    """A fresh copy of the shared option set, plus a module's own options."""
+    spec = copy.deepcopy(ALLUXIO_TRANSPORT_SPEC)
+    spec.update(extra)
+    return spec
+
+
+class LocalRunner(object):
+    """Runs argv on the host that runs the module (``module.run_command``, never through a shell)."""
+
+    def __init__(self, module, timeout):
+        self.module = module
+        self.timeout = timeout
+
+    def run(self, argv, data=None):
+        try:
+            return self.module.run_command(argv, data=data, binary_data=True, check_rc=False)
+        except OSError as exc:
+            raise AlluxioConnectionError("cannot run %s: %s. Set alluxio_cli to the alluxio command on this host."
+                                         % (argv[0], exc))
+
+    def stage(self, local_path):
+        return os.path.abspath(local_path)
+
+    def cleanup(self, staged):
+        return None
+
+
+class PodRunner(object):
+    """Runs argv in the Alluxio pod; ``stage`` copies a host file into the pod for copyFromLocal."""
+
+    def __init__(self, exec_runner, timeout):
+        self.exec_runner = exec_runner
+        self.timeout = timeout
+
+    def run(self, argv, data=None):
+        return self.exec_runner.run(argv, data=data, timeout=self.timeout)
+
+    def stage(self, local_path):
+        """Copy a host file or directory into the pod's /tmp as a tar stream; return its path there."""
+        staged = "/tmp/.ansible-alluxio-%s" % uuid.uuid4().hex[:12]
+        buf = io.BytesIO()
+        with tarfile.open(fileobj=buf, mode="w") as archive:
+            archive.add(local_path, arcname="content")
+        rc, out, err = self.run(["sh", "-c", 'mkdir -p "$1" && tar -x -f - -C "$1"', "sh", staged], data=buf.getvalue())
+        if rc != 0:
+            raise AlluxioConnectionError("cannot copy %s into the pod (needs sh and tar there): %s %s"
+                                         % (local_path, out, err))
+        return staged + "/content"
+
+    def cleanup(self, staged):
+        self.run(["rm", "-rf", staged.rsplit("/", 1)[0]])
+
+
+def client_from_module(module):
+    """Build the client the module's ``alluxio_transport`` asks for; errors are AlluxioError subclasses."""
+    params = module.params
+    transport = params["alluxio_transport"]
+    timeout = params["alluxio_timeout"]
+    if timeout <= 0:
+        raise AlluxioConnectionError("alluxio_timeout must be a positive number of seconds, got %s" % timeout)
+    if transport == "rest":
+        master = params["alluxio_master_url"]
+        if not master.startswith(("http://", "https://")):
+            raise AlluxioConnectionError("alluxio_master_url must start with http:// or https://, got %r" % master)
+        proxy = params.get("alluxio_proxy_url") or _default_proxy(master)
+        if not proxy.startswith(("http://", "https://")):
+            raise AlluxioConnectionError("alluxio_proxy_url must start with http:// or https://, got %r" % proxy)
+        return RestClient(master, proxy, timeout=timeout, validate_certs=params.get("validate_certs", True) is not False)
+    if not params["alluxio_cli"]:
+        raise AlluxioConnectionError("alluxio_cli must name the alluxio command, e.g. ['alluxio']")
+    if transport == "local":
+        return CliClient(LocalRunner(module, timeout), params["alluxio_cli"])
+    from ansible_collections.alluxio_spark.k8s.plugins.module_utils._k8s.exec import (
+        K8sExecRunner,
+        core_v1_from_module,
+    )
+    runner = K8sExecRunner(core_v1_from_module(module), params["alluxio_namespace"], params["alluxio_pod"],
+                           params.get("alluxio_container"))
+    return CliClient(PodRunner(runner, timeout), params["alluxio_cli"])
+
+
+def _default_proxy(master_url):
+    scheme, dummy, rest = master_url.partition("://")
+    host = rest.split("/", 1)[0].rsplit(":", 1)[0]
+    return "%s://%s:39999" % (scheme, host)

@@ -1,0 +1,178 @@
+#!/usr/bin/python
+# Copyright (c) alluxio_spark.k8s contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: alluxio_cluster_info
+short_description: Alluxio workers, their capacity per tier, and lost workers
+version_added: 0.1.0
+description:
+  - Returns every Alluxio worker with its address, capacity and used bytes per storage tier (the data of
+    C(alluxio fsadmin report capacity)), the lost workers, and cluster totals.
+  - With O(wait_for_workers), waits until that many workers are live and report a non-zero capacity, which is how
+    a deployment knows Alluxio is ready for data.
+  - Over the V(rest) transport byte counts are exact; the CLI prints them rounded to two decimals.
+extends_documentation_fragment:
+  - alluxio_spark.k8s.alluxio_transport
+  - kubernetes.core.k8s_auth_options
+  - alluxio_spark.k8s.attributes
+  - alluxio_spark.k8s.attributes.INFO_MODULE
+options:
+  wait_for_workers:
+    description:
+      - Wait until at least this many live workers report capacity. V(0) does not wait.
+    type: int
+    default: 0
+  wait_timeout:
+    description:
+      - Seconds to wait for O(wait_for_workers) before failing.
+    type: int
+    default: 300
+  wait_sleep:
+    description:
+      - Seconds between two looks while waiting.
+    type: int
+    default: 3
+requirements:
+  - kubernetes >= 24.2.0 (for the V(k8s_exec) transport)
+notes:
+  - Read-only; always returns RV(ignore:changed=false).
+seealso:
+  - module: alluxio_spark.k8s.alluxio_file_info
+  - module: alluxio_spark.k8s.alluxio_metrics_info
+author:
+  - alluxio_spark.k8s developers
+"""
+
+EXAMPLES = r"""
+- name: Wait until the three workers report capacity
+  alluxio_spark.k8s.alluxio_cluster_info:
+    alluxio_transport: k8s_exec
+    alluxio_namespace: alluxio
+    wait_for_workers: 3
+    wait_timeout: 600
+
+- name: Read the cluster from the master web port
+  alluxio_spark.k8s.alluxio_cluster_info:
+    alluxio_transport: rest
+    alluxio_master_url: http://alluxio-master-0.alluxio:19999
+  register: cluster
+"""
+
+RETURN = r"""
+live_workers:
+  description: Number of live workers that report a capacity above zero.
+  returned: always
+  type: int
+  sample: 3
+capacity_bytes:
+  description: Total capacity of the live workers, in bytes.
+  returned: always
+  type: int
+  sample: 805306368
+used_bytes:
+  description: Bytes used on the live workers.
+  returned: always
+  type: int
+  sample: 4194304
+tiers:
+  description: Capacity and used bytes per tier alias, summed over live workers.
+  returned: always
+  type: dict
+  sample: {"MEM": {"capacity_bytes": 805306368, "used_bytes": 4194304}}
+workers:
+  description: Every worker, live and lost.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - name: 172.31.250.11
+      capacity_bytes: 268435456
+      used_bytes: 1048576
+      tiers: {"MEM": {"capacity_bytes": 268435456, "used_bytes": 1048576}}
+      state: LIVE
+lost_workers:
+  description: Names of the workers the master lists as lost.
+  returned: always
+  type: list
+  elements: str
+  sample: []
+exact:
+  description: Whether the byte counts are exact (V(rest)) or rounded by the CLI.
+  returned: always
+  type: bool
+  sample: true
+waited_seconds:
+  description: Seconds spent waiting for O(wait_for_workers).
+  returned: always
+  type: float
+  sample: 4.2
+"""
+
+import time
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.errors import AlluxioError
+from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.transport import (
+    client_from_module,
+    transport_argument_spec,
+)
+
+
+def summarize(cluster, exact):
+    workers = cluster["workers"]
+    live = [w for w in workers if str(w.get("state", "LIVE")).upper() != "LOST" and w["capacity_bytes"] > 0]
+    return dict(
+        live_workers=len(live),
+        capacity_bytes=cluster["capacity_bytes"],
+        used_bytes=cluster["used_bytes"],
+        tiers=cluster["tiers"],
+        workers=workers,
+        lost_workers=[w["name"] for w in workers if str(w.get("state", "")).upper() == "LOST"],
+        exact=exact,
+    )
+
+
+def run(module):
+    params = module.params
+    for name in ("wait_for_workers", "wait_timeout", "wait_sleep"):
+        if params[name] < 0:
+            raise AlluxioError("%s must not be negative, got %s" % (name, params[name]))
+    client = client_from_module(module)
+    start = time.monotonic()
+    while True:
+        result = summarize(client.cluster(), client.exact_metrics)
+        waited = time.monotonic() - start
+        if result["live_workers"] >= params["wait_for_workers"]:
+            result["waited_seconds"] = round(waited, 1)
+            return result
+        if waited >= params["wait_timeout"]:
+            raise AlluxioError("only %d of the %d workers asked for report capacity after %ds (live: %s; lost: %s). "
+                               "Check the worker pods' logs and that they can reach the master."
+                               % (result["live_workers"], params["wait_for_workers"], params["wait_timeout"],
+                                  ", ".join(w["name"] for w in result["workers"]) or "none",
+                                  ", ".join(result["lost_workers"]) or "none"))
+        time.sleep(params["wait_sleep"])
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=transport_argument_spec(
+            wait_for_workers=dict(type="int", default=0),
+            wait_timeout=dict(type="int", default=300),
+            wait_sleep=dict(type="int", default=3),
+        ),
+        supports_check_mode=True,
+    )
+    try:
+        result = run(module)
+    except AlluxioError as exc:
+        module.fail_json(msg=str(exc))
+    module.exit_json(changed=False, **result)
+
+
+if __name__ == "__main__":
+    main()
