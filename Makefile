@@ -52,6 +52,9 @@ test-tree: venv
 	@rm -rf $(TEST_TREE) && mkdir -p $(TEST_TREE)
 	@git ls-files -co --exclude-standard -z | tar --null -T - -cf - | tar -x -C $(TEST_TREE)
 	@cd $(TEST_TREE) && git init -q && git add -A
+	@# the collections ours builds on, from the `ansible` wheel, beside it (ansible-test looks only there)
+	@site=$$($(BIN)/python -c 'import ansible_collections; print(list(ansible_collections.__path__)[0])'); \
+	for dep in kubernetes community; do ln -sfn $$site/$$dep $(TEST_TREE)/../../$$dep; done
 
 units: test-tree ## unit tests through ansible-test (also runnable as plain pytest: make pytest)
 	cd $(TEST_TREE) && $(CURDIR)/$(BIN)/ansible-test units --python 3.11 --color no

@@ -43,7 +43,7 @@ seealso:
   - module: alluxio_spark.k8s.alluxio_file_info
   - module: alluxio_spark.k8s.alluxio_metrics_info
 author:
-  - alluxio_spark.k8s developers
+  - alluxio_spark.k8s developers (@alluxio-spark)
 """
 
 EXAMPLES = r"""

@@ -68,7 +68,7 @@ requirements:
 seealso:
   - module: alluxio_spark.k8s.alluxio_file_info
 author:
-  - alluxio_spark.k8s developers
+  - alluxio_spark.k8s developers (@alluxio-spark)
 """
 
 EXAMPLES = r"""

@@ -51,12 +51,12 @@ options:
 requirements:
   - kubernetes >= 24.2.0 (for O(resolve_nodes) and the V(k8s_exec) transport)
 notes:
-  - Read-only; always returns RV(ignore:changed=false). A missing path is not an error: RV(exists=false).
+  - Read-only; always returns RV(ignore:changed=false). A missing path is not an error, it returns RV(exists=false).
 seealso:
   - module: alluxio_spark.k8s.alluxio_file
   - module: kubernetes.core.k8s_info
 author:
-  - alluxio_spark.k8s developers
+  - alluxio_spark.k8s developers (@alluxio-spark)
 """
 
 EXAMPLES = r"""

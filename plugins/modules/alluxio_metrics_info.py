@@ -51,7 +51,7 @@ notes:
 seealso:
   - module: alluxio_spark.k8s.alluxio_cluster_info
 author:
-  - alluxio_spark.k8s developers
+  - alluxio_spark.k8s developers (@alluxio-spark)
 """
 
 EXAMPLES = r"""

@@ -66,8 +66,8 @@ def plan_present(client, src, dest, force, checksum):
         return "replace", "the set of files differs (%d local, %d in Alluxio)" % (len(local), len(remote)), existing
     for rel, (size, dummy) in local.items():
         if remote[rel]["length"] != size:
-            return "replace", "%s has %d bytes in Alluxio, %d locally" % (remote[rel]["path"], remote[rel]["length"],
-                                                                           size), existing
+            reason = "%s has %d bytes in Alluxio, %d locally" % (remote[rel]["path"], remote[rel]["length"], size)
+            return "replace", reason, existing
         if not remote[rel]["completed"]:
             return "replace", "%s is incomplete in Alluxio" % remote[rel]["path"], existing
     if checksum:

@@ -258,8 +258,8 @@ def parse_metrics(text):
             continue
         raw = match.group("value").strip()
         value, exact = _metric_value(raw)
-        metrics[canonical_metric_name(match.group("name"))] = {"type": match.group("type"), "value": value,
-                                                              "exact": exact}
+        entry = {"type": match.group("type"), "value": value, "exact": exact}
+        metrics[canonical_metric_name(match.group("name"))] = entry
     if not metrics:
         raise AlluxioParseError("'alluxio fsadmin report metrics' printed no metric line: %r" % text[:300])
     return metrics
