@@ -116,6 +116,7 @@ import time
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.errors import AlluxioError
+from ansible_collections.alluxio_spark.k8s.plugins.module_utils._k8s.errors import K8sError
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.transport import (
     client_from_module,
     transport_argument_spec,
@@ -169,7 +170,7 @@ def main():
     )
     try:
         result = run(module)
-    except AlluxioError as exc:
+    except (AlluxioError, K8sError) as exc:
         module.fail_json(msg=str(exc))
     module.exit_json(changed=False, **result)
 

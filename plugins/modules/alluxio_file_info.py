@@ -131,6 +131,7 @@ from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.errors 
     AlluxioNotFoundError,
 )
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.paths import validate_alluxio_path
+from ansible_collections.alluxio_spark.k8s.plugins.module_utils._k8s.errors import K8sError
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.transport import (
     client_from_module,
     transport_argument_spec,
@@ -203,12 +204,8 @@ def main():
     )
     try:
         result = run(module)
-    except AlluxioError as exc:
+    except (AlluxioError, K8sError) as exc:
         module.fail_json(msg=str(exc))
-    except Exception as exc:  # pylint: disable=broad-exception-caught
-        if type(exc).__name__ in ("NodeResolutionError", "K8sExecError"):
-            module.fail_json(msg=str(exc))
-        raise
     module.exit_json(changed=False, **result)
 
 

@@ -118,6 +118,7 @@ from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.parsers
     canonical_metric_name,
     read_paths,
 )
+from ansible_collections.alluxio_spark.k8s.plugins.module_utils._k8s.errors import K8sError
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.transport import (
     client_from_module,
     transport_argument_spec,
@@ -173,7 +174,7 @@ def main():
     )
     try:
         result = run(module)
-    except AlluxioError as exc:
+    except (AlluxioError, K8sError) as exc:
         module.fail_json(msg=str(exc))
     module.exit_json(**result)
 

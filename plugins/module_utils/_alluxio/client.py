@@ -174,9 +174,13 @@ class RestClient(object):
 
     def status(self, path):
         try:
-            return parsers.normalize_file_info(self._path(path, "get-status"))
+            answer = self._path(path, "get-status")
         except AlluxioNotFoundError:
             return None
+        if not isinstance(answer, dict) or "path" not in answer:
+            raise AlluxioProtocolError("%s answered get-status without a file status: is it an Alluxio proxy?"
+                                       % self.proxy_url)
+        return parsers.normalize_file_info(answer)
 
     def list_files(self, path):
         status = self.status(path)

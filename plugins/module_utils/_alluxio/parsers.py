@@ -318,3 +318,25 @@ def workers_from_master_info(document):
                 "state": worker.get("state") or state,
             })
     return result
+
+
+_LS_ROW = re.compile(r"(?P<size>\d+)\s+(?P<state>[A-Z_]+)\s+(?P<date>\S+\s+\S+)\s+(?P<pct>\d+%|DIR)\s+(?P<path>/.*?)\s*$")
+
+
+def parse_ls(text):
+    """Parse ``alluxio fs ls [-R]`` rows into ``{"path", "is_dir", "length", "persistence_state",
+    "in_alluxio_percentage"}`` (rows with or without the permission/owner/group columns)."""
+    entries = []
+    for line in text.splitlines():
+        match = _LS_ROW.search(line)
+        if not match:
+            continue
+        pct = match.group("pct")
+        entries.append({
+            "path": match.group("path"),
+            "is_dir": pct == "DIR" or line.lstrip().startswith("d"),
+            "length": int(match.group("size")),
+            "persistence_state": match.group("state"),
+            "in_alluxio_percentage": None if pct == "DIR" else int(pct.rstrip("%")),
+        })
+    return entries

@@ -82,14 +82,19 @@ class PodRunner(object):
         buf = io.BytesIO()
         with tarfile.open(fileobj=buf, mode="w") as archive:
             archive.add(local_path, arcname="content")
-        rc, out, err = self.run(["sh", "-c", 'mkdir -p "$1" && tar -x -f - -C "$1"', "sh", staged], data=buf.getvalue())
+        # put_file reads an exact byte count, so it works on API servers that cannot close an exec's stdin.
+        rc, out, err = self.exec_runner.put_file(staged + ".tar", buf.getvalue(), timeout=self.timeout)
+        if rc == 0:
+            rc, out, err = self.run(["sh", "-c", 'mkdir -p "$1" && tar -x -f "$1.tar" -C "$1" && rm -f "$1.tar"', "sh",
+                                     staged])
         if rc != 0:
             raise AlluxioConnectionError("cannot copy %s into the pod (needs sh and tar there): %s %s"
                                          % (local_path, out, err))
         return staged + "/content"
 
     def cleanup(self, staged):
-        self.run(["rm", "-rf", staged.rsplit("/", 1)[0]])
+        base = staged.rsplit("/", 1)[0]
+        self.run(["rm", "-rf", base, base + ".tar"])
 
 
 def client_from_module(module):

@@ -77,8 +77,9 @@ STDIN_CHUNK_SIZE = 64 * 1024
 _POLL_SECONDS = 1.0
 
 _HANDSHAKE_STATUS = re.compile(r"Handshake status (\d{3})")
-_UNREACHABLE = re.compile(r"Connection refused|Errno|Name or service not known|nodename nor servname|timed out|"
-                          r"No route to host|Network is unreachable|getaddrinfo|SSL|certificate", re.IGNORECASE)
+_UNREACHABLE = re.compile(r"Connection refused|Max retries exceeded|Name or service not known|nodename nor servname|"
+                          r"Temporary failure in name resolution|timed out|No route to host|Network is unreachable|"
+                          r"CERTIFICATE_VERIFY_FAILED", re.IGNORECASE)
 
 
 class K8sExecError(K8sError):
@@ -153,6 +154,11 @@ class K8sExecRunner(object):
                           binary=True, _preload_content=False, **kwargs)
         except ApiException as exc:
             raise self._translate(exc)
+        except TypeError as exc:  # ApiTypeError is one: old clients do not know the binary stream mode
+            if "binary" not in str(exc):
+                raise
+            raise K8sExecError("the installed kubernetes Python client is too old for binary exec streams (%s); "
+                               "upgrade it: pip install 'kubernetes>=30'" % exc, "protocol")
 
     def _translate(self, exc):
         text = "%s %s" % (getattr(exc, "reason", "") or "", getattr(exc, "body", "") or "")
@@ -277,8 +283,12 @@ def core_v1_from_module(module):
                              "kubernetes.core) to read the Kubernetes auth options (import error: %s)" % K8S_CORE_IMPORT_ERROR)
     try:
         k8s_client = get_api_client(module=_AuthOnlyModule(module))
-    except Exception as exc:  # CoreException, ConfigException, missing files: all mean "no usable credentials"
+    except Exception as exc:  # CoreException, ConfigException, missing files, the discovery request failing
+        detail = " ".join(line.strip() for line in str(exc).splitlines()[:3] if line.strip())[:500]
+        if _UNREACHABLE.search(detail):
+            raise K8sClientError("cannot reach the Kubernetes API server (%s); check host, kubeconfig and context, and "
+                                 "that the server is running" % detail)
         raise K8sClientError("cannot build a Kubernetes API client: %s. Set kubeconfig (and context), or host with "
-                             "api_key or client_cert/client_key, or the K8S_AUTH_* environment variables" % exc)
+                             "api_key or client_cert/client_key, or the K8S_AUTH_* environment variables" % detail)
     # kubernetes.core 6.x: K8SClient.client is its DynamicClient, whose .client is the kubernetes ApiClient.
     return CoreV1Api(k8s_client.client.client)

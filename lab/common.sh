@@ -1,0 +1,147 @@
+# shellcheck shell=bash
+# Shared settings and helpers for the lab scripts. Source it; it does not change the caller's shell options
+# (lab scripts run with `set -euo pipefail` themselves).
+#
+#   . "$(dirname "${BASH_SOURCE[0]}")/common.sh"          # from lab/*.sh
+#   . "$(dirname "${BASH_SOURCE[0]}")/../common.sh"       # from lab/<area>/*.sh
+
+if [[ -n "${_ASLAB_COMMON_SOURCED:-}" ]]; then
+  return 0
+fi
+_ASLAB_COMMON_SOURCED=1
+
+LAB_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+LAB_REPO_ROOT="$(dirname "$LAB_ROOT")"
+LAB_STATE="${ALLUXIO_SPARK_LAB_STATE:-$LAB_REPO_ROOT/.lab}"
+LAB_CACHE="${ALLUXIO_SPARK_CACHE:-$HOME/.cache/alluxio_spark_k8s}"
+
+LAB_NETWORK=aslab
+LAB_SUBNET=172.31.250.0/24
+LAB_GATEWAY=172.31.250.1
+
+LAB_IMAGE_BASE=local/aslab-debian:bookworm
+LAB_IMAGE_NODE=local/aslab-node:bookworm
+
+# Where $LAB_CACHE and $LAB_STATE/shared appear inside the node containers.
+LAB_NODE_CACHE_DIR=/opt/aslab-cache
+LAB_NODE_SHARED_DIR=/opt/aslab-shared
+
+LAB_SSH_DIR="$LAB_STATE/ssh"
+LAB_SSH_KEY="$LAB_SSH_DIR/id_ed25519"
+LAB_SSH_CONFIG="$LAB_STATE/ssh_config"
+
+# Container name (= hostname) -> fixed address on $LAB_NETWORK.
+declare -A LAB_NODE_IPS=(
+  [aslab-control]=172.31.250.10
+  [aslab-node1]=172.31.250.11
+  [aslab-node2]=172.31.250.12
+  [aslab-node3]=172.31.250.13
+)
+LAB_CONTROL=aslab-control
+LAB_WORKERS=(aslab-node1 aslab-node2 aslab-node3)
+
+export LAB_ROOT LAB_REPO_ROOT LAB_STATE LAB_CACHE LAB_NETWORK LAB_SUBNET LAB_GATEWAY LAB_IMAGE_BASE LAB_IMAGE_NODE \
+  LAB_NODE_CACHE_DIR LAB_NODE_SHARED_DIR LAB_SSH_DIR LAB_SSH_KEY LAB_SSH_CONFIG
+
+# lab_log MESSAGE... — one line on stderr, prefixed with the time and the calling script's name.
+lab_log() {
+  printf '%s [%s] %s\n' "$(date +%H:%M:%S)" "$(basename "${0:-lab}")" "$*" >&2
+}
+
+# lab_die MESSAGE... — log and exit 1.
+lab_die() {
+  lab_log "ERROR: $*"
+  exit 1
+}
+
+declare -A _LAB_TIMERS=()
+
+# lab_timer_start [NAME] — remember the start time of NAME (default: "total").
+lab_timer_start() {
+  _LAB_TIMERS[${1:-total}]=$EPOCHREALTIME
+}
+
+# lab_timer_elapsed [NAME] — seconds since lab_timer_start NAME, one decimal.
+lab_timer_elapsed() {
+  local start=${_LAB_TIMERS[${1:-total}]:-$EPOCHREALTIME}
+  awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'
+}
+
+# lab_timer_end [NAME [WHAT]] — log "WHAT took N.Ns".
+lab_timer_end() {
+  local name=${1:-total}
+  lab_log "${2:-$name} took $(lab_timer_elapsed "$name")s"
+}
+
+# lab_nodes — every lab container name, one per line, control first.
+lab_nodes() {
+  printf '%s\n' "$LAB_CONTROL" "${LAB_WORKERS[@]}"
+}
+
+# lab_workers — the worker node names, one per line.
+lab_workers() {
+  printf '%s\n' "${LAB_WORKERS[@]}"
+}
+
+# lab_node_ip NAME — the fixed address of a lab container.
+lab_node_ip() {
+  local ip=${LAB_NODE_IPS[$1]:-}
+  [[ -n "$ip" ]] || lab_die "unknown lab node '$1' (known: $(lab_nodes | tr '\n' ' '))"
+  printf '%s\n' "$ip"
+}
+
+# lab_need_cmd CMD [HINT] — fail with a hint unless CMD is on PATH.
+lab_need_cmd() {
+  command -v "$1" >/dev/null 2>&1 || lab_die "'$1' not found${2:+ ($2)}"
+}
+
+_LAB_APT_UPDATED=
+
+# lab_apt_install PKG... — install the Debian packages that are missing (apt-get update at most once per run).
+lab_apt_install() {
+  local missing=() pkg
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+  done
+  ((${#missing[@]})) || return 0
+  lab_need_cmd apt-get "the lab needs a Debian-family host"
+  ((EUID == 0)) || lab_die "installing ${missing[*]} needs root"
+  if [[ -z "$_LAB_APT_UPDATED" ]]; then
+    lab_log "apt-get update"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    _LAB_APT_UPDATED=1
+  fi
+  lab_log "apt-get install ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# lab_lock "$0" "$@" — run the calling script under the lab-wide lock, so that two `up`/`down` runs do not interleave.
+# Re-executes the script under `flock -o` (the lock fd is not inherited, so daemons started by the script do not keep
+# the lock); a no-op inside a script that already runs under the lock.
+lab_lock() {
+  [[ -z "${ASLAB_LOCK_HELD:-}" ]] || return 0
+  lab_need_cmd flock "util-linux"
+  mkdir -p "$LAB_STATE"
+  export ASLAB_LOCK_HELD=1
+  flock -n "$LAB_STATE/lab.lock" true || lab_log "another lab command holds $LAB_STATE/lab.lock; waiting for it"
+  exec flock -o -w 3600 "$LAB_STATE/lab.lock" "$BASH" "$@"
+}
+
+# lab_ssh NAME CMD... — run a command on a lab node over ssh (needs `lab/nodes.sh up`).
+lab_ssh() {
+  ssh -F "$LAB_SSH_CONFIG" "$@"
+}
+
+# lab_wait_for SECONDS DESCRIPTION CMD... — retry CMD every 0.5 s until it succeeds or SECONDS pass.
+lab_wait_for() {
+  local timeout=$1 what=$2 deadline
+  shift 2
+  deadline=$((SECONDS + timeout))
+  until "$@" >/dev/null 2>&1; do
+    ((SECONDS < deadline)) || {
+      lab_log "timed out after ${timeout}s waiting for $what"
+      return 1
+    }
+    sleep 0.5
+  done
+}

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# The lab in one command (what `make lab-up`, `make lab-down`, `make lab-status` call):
+#
+#   lab/lab.sh up       # engine -> images -> nodes -> lab/alluxio/lab-alluxio.sh up (when present and executable)
+#   lab/lab.sh down     # lab/alluxio/lab-alluxio.sh down -> nodes down (the engine and the image cache stay)
+#   lab/lab.sh status   # every part's status; exit 1 if any part is not up
+#
+# Runtime state goes to $LAB_STATE (default <repo>/.lab), slow downloads and builds to $LAB_CACHE
+# (default ~/.cache/alluxio_spark_k8s); override with ALLUXIO_SPARK_LAB_STATE / ALLUXIO_SPARK_CACHE.
+set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+ALLUXIO_SCRIPT="$LAB_ROOT/alluxio/lab-alluxio.sh"
+
+# Run one part, labelled; returns its exit code.
+part() {
+  local what=$1 rc=0
+  shift
+  lab_log "== $what"
+  "$@" || rc=$?
+  return "$rc"
+}
+
+have_alluxio() {
+  [[ -x "$ALLUXIO_SCRIPT" ]]
+}
+
+cmd_up() {
+  part "engine" "$LAB_ROOT/engine.sh" ensure
+  part "images" "$LAB_ROOT/images/build.sh" build
+  part "nodes" "$LAB_ROOT/nodes.sh" up
+  if have_alluxio; then
+    part "alluxio" "$ALLUXIO_SCRIPT" up
+  else
+    lab_log "== alluxio: ${ALLUXIO_SCRIPT#"$LAB_REPO_ROOT"/} not present; skipped"
+  fi
+}
+
+cmd_down() {
+  if ! "$LAB_ROOT/engine.sh" status >/dev/null 2>&1; then
+    lab_log "no docker engine answers; nothing to take down"
+    return 0
+  fi
+  if have_alluxio; then
+    part "alluxio" "$ALLUXIO_SCRIPT" down
+  fi
+  part "nodes" "$LAB_ROOT/nodes.sh" down
+}
+
+cmd_status() {
+  local rc=0
+  part "engine" "$LAB_ROOT/engine.sh" status || {
+    lab_log "lab is down (no engine)"
+    return 1
+  }
+  part "images" "$LAB_ROOT/images/build.sh" status || rc=1
+  part "nodes" "$LAB_ROOT/nodes.sh" status || rc=1
+  if have_alluxio; then
+    part "alluxio" "$ALLUXIO_SCRIPT" status || rc=1
+  fi
+  return "$rc"
+}
+
+case "${1:-}" in
+  up | down) lab_lock "$0" "$@" ;;
+  status) ;;
+  *)
+    echo "usage: $0 up|down|status" >&2
+    exit 2
+    ;;
+esac
+
+lab_timer_start lab
+rc=0
+case "$1" in
+  up) cmd_up || rc=$? ;;
+  down) cmd_down || rc=$? ;;
+  status) cmd_status || rc=$? ;;
+esac
+if ((rc == 0)); then
+  lab_log "lab $1: ok, $(lab_timer_elapsed lab)s in total"
+else
+  lab_log "lab $1: FAILED (exit $rc), $(lab_timer_elapsed lab)s in total"
+fi
+exit "$rc"

@@ -1,0 +1,250 @@
+# Copyright (c) alluxio_spark.k8s contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The exec runner against a fake websocket stream; the end-to-end test against a real API server is separate."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ansible_collections.alluxio_spark.k8s.plugins.module_utils._k8s import exec as k8s_exec
+from ansible_collections.alluxio_spark.k8s.plugins.module_utils._k8s.errors import K8sClientError
+from ansible_collections.alluxio_spark.k8s.plugins.module_utils._k8s.exec import K8sExecError, K8sExecRunner
+
+pytestmark = pytest.mark.skipif(k8s_exec.KUBERNETES_IMPORT_ERROR is not None, reason="kubernetes client not installed")
+
+SUCCESS = json.dumps({"metadata": {}, "status": "Success"}).encode()
+EXIT_3 = json.dumps({
+    "metadata": {}, "status": "Failure", "message": "command terminated with non-zero exit code: exit status 3",
+    "reason": "NonZeroExitCode", "details": {"causes": [{"reason": "ExitCode", "message": "3"}]}}).encode()
+NOT_FOUND_EXEC = json.dumps({
+    "metadata": {}, "status": "Failure", "reason": "InternalError", "code": 500,
+    "message": "failed to exec in container: exec: \"alluxioo\": executable file not found in $PATH"}).encode()
+
+
+class FakeStream(object):
+    """Behaves like kubernetes.stream.ws_client.WSClient in binary mode: frames arrive one per update()."""
+
+    def __init__(self, frames, subprotocol="v5.channel.k8s.io", never_closes=False):
+        self.frames = list(frames)
+        self.subprotocol = subprotocol
+        self.never_closes = never_closes
+        self.channels = {}
+        self.stdin = []
+        self.closed_channels = []
+        self.closed = False
+        self.open = True
+
+    def is_open(self):
+        return self.open
+
+    def update(self, timeout=0):
+        if self.frames:
+            channel, data = self.frames.pop(0)
+            self.channels[channel] = self.channels.get(channel, b"") + data
+        elif not self.never_closes:
+            self.open = False
+
+    def read_channel(self, channel, timeout=0):
+        return self.channels.pop(channel, b"")
+
+    def write_stdin(self, data):
+        assert isinstance(data, bytes)
+        self.stdin.append(data)
+
+    def close_channel(self, channel):
+        self.closed_channels.append(channel)
+
+    def close(self):
+        self.closed = True
+        self.open = False
+
+
+class FakeConfiguration(object):
+    host = "https://127.0.0.1:6443"
+
+
+class FakeApi(object):
+    class api_client(object):  # pylint: disable=invalid-name
+        configuration = FakeConfiguration()
+
+    def connect_get_namespaced_pod_exec(self, *args, **kwargs):
+        raise AssertionError("called through stream() only")
+
+
+def runner_with(monkeypatch, result, container=None):
+    calls = []
+
+    def fake_stream(method, pod, namespace, **kwargs):
+        calls.append((method, pod, namespace, kwargs))
+        if isinstance(result, Exception):
+            raise result
+        return result
+
+    monkeypatch.setattr(k8s_exec, "stream", fake_stream)
+    return K8sExecRunner(FakeApi(), "alluxio", "alluxio-master-0", container), calls
+
+
+def test_rc_zero_collects_stdout_and_stderr(monkeypatch):
+    fake = FakeStream([(1, b"Alluxio version: "), (2, b"warn\n"), (1, b"2.9.4\n"), (3, SUCCESS)])
+    runner, calls = runner_with(monkeypatch, fake, container="alluxio-master")
+    assert runner.run(["alluxio", "version"]) == (0, "Alluxio version: 2.9.4\n", "warn\n")
+    method, pod, namespace, kwargs = calls[0]
+    assert (pod, namespace) == ("alluxio-master-0", "alluxio")
+    assert kwargs["command"] == ["alluxio", "version"] and kwargs["container"] == "alluxio-master"
+    assert kwargs["_preload_content"] is False and kwargs["stdin"] is False and kwargs["tty"] is False
+    assert fake.closed
+
+
+def test_no_container_lets_the_server_pick(monkeypatch):
+    runner, calls = runner_with(monkeypatch, FakeStream([(3, SUCCESS)]))
+    runner.run(["true"])
+    assert "container" not in calls[0][3]
+
+
+def test_non_zero_exit_code_is_returned(monkeypatch):
+    runner, dummy = runner_with(monkeypatch, FakeStream([(2, b"Path /x does not exist\n"), (3, EXIT_3)]))
+    assert runner.run(["alluxio", "fs", "stat", "/x"]) == (3, "", "Path /x does not exist\n")
+
+
+def test_command_that_cannot_start_raises(monkeypatch):
+    runner, dummy = runner_with(monkeypatch, FakeStream([(3, NOT_FOUND_EXEC)]))
+    with pytest.raises(K8sExecError, match="executable file not found") as err:
+        runner.run(["alluxioo"])
+    assert err.value.reason == "exec_failed"
+
+
+def test_stream_closed_without_status_raises(monkeypatch):
+    runner, dummy = runner_with(monkeypatch, FakeStream([(1, b"partial")]))
+    with pytest.raises(K8sExecError, match="without an exit status"):
+        runner.run(["sleep", "100"])
+
+
+def test_stdin_is_sent_in_chunks_then_closed(monkeypatch):
+    data = bytes(bytearray(range(256))) * 1024 + b"tail"  # 256 KiB + 4 bytes: five chunks
+    fake = FakeStream([(3, SUCCESS)])
+    runner, calls = runner_with(monkeypatch, fake)
+    assert runner.run(["sh", "-c", 'cat > "$1"', "sh", "/tmp/x"], data=data) == (0, "", "")
+    assert calls[0][3]["stdin"] is True
+    assert [len(chunk) for chunk in fake.stdin] == [k8s_exec.STDIN_CHUNK_SIZE] * 4 + [4]
+    assert b"".join(fake.stdin) == data
+    assert fake.closed_channels == [k8s_exec.STDIN_CHANNEL]
+
+
+def test_text_stdin_is_utf8(monkeypatch):
+    fake = FakeStream([(3, SUCCESS)])
+    runner, dummy = runner_with(monkeypatch, fake)
+    runner.run(["cat"], data=u"gr\u00fc\u00df")
+    assert fake.stdin == [u"gr\u00fc\u00df".encode("utf-8")]
+
+
+def test_stdin_needing_eof_on_v4_is_refused(monkeypatch):
+    fake = FakeStream([(3, SUCCESS)], subprotocol="v4.channel.k8s.io")
+    runner, dummy = runner_with(monkeypatch, fake)
+    with pytest.raises(K8sExecError, match="v4 exec protocol") as err:
+        runner.run(["sh", "-c", "cat > /tmp/x"], data=b"abc")
+    assert err.value.reason == "stdin_not_closable" and fake.stdin == [] and fake.closed
+
+
+def test_put_file_reads_an_exact_byte_count_on_v4(monkeypatch):
+    fake = FakeStream([(3, SUCCESS)], subprotocol="v4.channel.k8s.io")
+    runner, calls = runner_with(monkeypatch, fake)
+    assert runner.put_file("/tmp/a b", b"hello") == (0, "", "")
+    assert calls[0][3]["command"] == ["sh", "-c", 'head -c "$2" > "$1"', "sh", "/tmp/a b", "5"]
+    assert fake.stdin == [b"hello"]
+
+
+def test_timeout(monkeypatch):
+    fake = FakeStream([], never_closes=True)
+    runner, dummy = runner_with(monkeypatch, fake)
+    with pytest.raises(K8sExecError, match="did not finish within 0.05 s") as err:
+        runner.run(["sleep", "60"], timeout=0.05)
+    assert err.value.reason == "timeout" and fake.closed
+
+
+def test_argv_must_be_a_list(monkeypatch):
+    runner, calls = runner_with(monkeypatch, FakeStream([]))
+    with pytest.raises(K8sExecError, match="argv list"):
+        runner.run("alluxio fs ls /")
+    assert calls == []
+
+
+def handshake_error(status_line, message):
+    body = json.dumps({"kind": "Status", "apiVersion": "v1", "status": "Failure", "message": message})
+    return k8s_exec.ApiException(status=0, reason="Handshake status %s -+-+- {'content-type': 'application/json'} "
+                                                  "-+-+- b'%s'" % (status_line, body))
+
+
+@pytest.mark.parametrize("error, reason, text", [
+    (handshake_error("404 Not Found", 'pods "alluxio-master-0" not found'), "pod_not_found",
+     "pod alluxio/alluxio-master-0 not found"),
+    (handshake_error("400 Bad Request", "container nope is not valid for pod alluxio-master-0"), "container_not_found",
+     "container nope is not valid"),
+    (handshake_error("403 Forbidden", 'pods "alluxio-master-0" is forbidden: User "x" cannot create resource'),
+     "forbidden", "'create' and 'get' on 'pods/exec' in namespace alluxio"),
+    (k8s_exec.ApiException(status=0, reason="[Errno 111] Connection refused"), "unreachable",
+     "API server at https://127.0.0.1:6443 was unreachable"),
+])
+def test_open_errors_are_typed(monkeypatch, error, reason, text):
+    runner, dummy = runner_with(monkeypatch, error)
+    with pytest.raises(K8sExecError) as err:
+        runner.run(["alluxio", "version"])
+    assert err.value.reason == reason
+    assert text in str(err.value)
+
+
+def test_old_client_without_binary_streams(monkeypatch):
+    runner, dummy = runner_with(monkeypatch, TypeError("Got an unexpected keyword argument 'binary' to method x"))
+    with pytest.raises(K8sExecError, match="kubernetes>=30"):
+        runner.run(["true"])
+
+
+def test_auth_arg_spec_is_a_copy_of_kubernetes_core():
+    from ansible_collections.kubernetes.core.plugins.module_utils.args_common import AUTH_ARG_SPEC
+    assert k8s_exec.K8S_AUTH_ARG_SPEC == AUTH_ARG_SPEC
+    assert k8s_exec.K8S_AUTH_ARG_SPEC is not AUTH_ARG_SPEC
+    assert k8s_exec.K8S_AUTH_ARG_SPEC["proxy_headers"] is not AUTH_ARG_SPEC["proxy_headers"]
+    # The fallback used without kubernetes.core must not drift from the release it was copied from.
+    assert k8s_exec._FALLBACK_AUTH_ARG_SPEC == AUTH_ARG_SPEC
+
+
+class FakeModule(object):
+    def __init__(self, **params):
+        self.params = dict((key, None) for key in k8s_exec.K8S_AUTH_ARG_SPEC)
+        self.params.update(params)
+
+
+class FakeDynamicClient(object):
+    """kubernetes.core's dynamic client without its discovery request: keeps the ApiClient as ``.client``."""
+
+    def __init__(self, client, discoverer=None):
+        self.client = client
+
+
+def test_core_v1_from_module_uses_the_auth_options(monkeypatch):
+    from ansible_collections.kubernetes.core.plugins.module_utils.k8s import client as core_client
+    for name in ("KUBECONFIG", "K8S_AUTH_KUBECONFIG", "K8S_AUTH_HOST", "K8S_AUTH_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(core_client.k8sdynamicclient, "K8SDynamicClient", FakeDynamicClient)
+    monkeypatch.setattr(core_client, "_pool", {})
+    api = k8s_exec.core_v1_from_module(FakeModule(host="https://10.0.0.1:6443/", api_key="t0ken", validate_certs=False))
+    configuration = api.api_client.configuration
+    assert configuration.host == "https://10.0.0.1:6443"
+    assert configuration.api_key == {"authorization": "Bearer t0ken"}
+    assert configuration.verify_ssl is False
+
+
+def test_core_v1_from_module_says_when_the_server_is_unreachable(monkeypatch):
+    def refuse(module=None):
+        raise OSError("HTTPSConnectionPool(host='10.0.0.1', port=6443): Max retries exceeded (Caused by "
+                      "NewConnectionError('[Errno 111] Connection refused'))")
+    monkeypatch.setattr(k8s_exec, "get_api_client", refuse)
+    with pytest.raises(K8sClientError, match=r"cannot reach the Kubernetes API server \(HTTPSConnectionPool"):
+        k8s_exec.core_v1_from_module(FakeModule(host="https://10.0.0.1:6443"))
+
+
+def test_core_v1_from_module_explains_bad_credentials(monkeypatch, tmp_path):
+    monkeypatch.setenv("KUBERNETES_SERVICE_HOST", "")
+    with pytest.raises(K8sClientError, match="cannot build a Kubernetes API client: .*Set kubeconfig"):
+        k8s_exec.core_v1_from_module(FakeModule(kubeconfig=str(tmp_path / "missing")))
