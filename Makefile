@@ -29,6 +29,9 @@ export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := true
 export ANSIBLE_DEPRECATION_WARNINGS := false
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
+# Larger areas keep their targets in mk/<area>.mk (molecule, integration, ...).
+-include mk/*.mk
+
 .PHONY: help venv venv-latest collection-link test-tree units pytest sanity lint changelog-lint build install-check \
         test test-latest demo lab-up lab-down lab-status clean
 
