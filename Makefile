@@ -63,7 +63,7 @@ units: test-tree ## unit tests through ansible-test (also runnable as plain pyte
 	cd $(TEST_TREE) && $(CURDIR)/$(BIN)/ansible-test units --python 3.11 --color no
 
 pytest: venv ## unit tests with plain pytest against the working copy
-	PYTHONPATH=$(COLL_PATH) $(BIN)/pytest -q -p no:cacheprovider --import-mode=importlib tests/unit
+	PYTHONPATH=$(COLL_PATH) $(BIN)/pytest -q -p no:cacheprovider --import-mode=importlib --timeout=120 tests/unit
 
 # ansible-test bootstraps pip in its venvs with a get-pip.py downloaded from a host we cannot reach; the cache file
 # it looks for first is our offline shim (tools/get_pip_offline.py).

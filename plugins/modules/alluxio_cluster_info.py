@@ -35,6 +35,12 @@ options:
       - Seconds between two looks while waiting.
     type: int
     default: 3
+  max_heartbeat_age:
+    description:
+      - A worker whose last heartbeat is older than this many seconds counts as lost, even while the master still
+        lists it as active (a restarted worker leaves its old registration behind for a while).
+    type: int
+    default: 30
 requirements:
   - kubernetes >= 24.2.0 (for the V(k8s_exec) transport)
 notes:
@@ -68,7 +74,7 @@ live_workers:
   type: int
   sample: 3
 capacity_bytes:
-  description: Total capacity of the live workers, in bytes.
+  description: Total capacity of the live workers, in bytes (the CLI's own total also counts lost workers).
   returned: always
   type: int
   sample: 805306368
@@ -83,7 +89,7 @@ tiers:
   type: dict
   sample: {"MEM": {"capacity_bytes": 805306368, "used_bytes": 4194304}}
 workers:
-  description: Every worker, live and lost.
+  description: The live workers (totals and RV(live_workers) count only these).
   returned: always
   type: list
   elements: dict
@@ -94,7 +100,7 @@ workers:
       tiers: {"MEM": {"capacity_bytes": 268435456, "used_bytes": 1048576}}
       state: LIVE
 lost_workers:
-  description: Names of the workers the master lists as lost.
+  description: Names of the workers the master lists as lost, or whose heartbeat is older than O(max_heartbeat_age).
   returned: always
   type: list
   elements: str
@@ -123,29 +129,41 @@ from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.transpo
 )
 
 
-def summarize(cluster, exact):
-    workers = cluster["workers"]
-    live = [w for w in workers if str(w.get("state", "LIVE")).upper() != "LOST" and w["capacity_bytes"] > 0]
+def is_lost(worker, max_age):
+    age = worker.get("last_heartbeat")
+    stale = isinstance(age, int) and age > max_age
+    return stale or str(worker.get("state", "")).upper() == "LOST"
+
+
+def summarize(cluster, exact, max_age):
+    """Totals over live workers only: the CLI's own totals also count lost workers' capacity."""
+    live = [w for w in cluster["workers"] if not is_lost(w, max_age)]
+    tiers = {}
+    for worker in live:
+        for tier, sizes in worker["tiers"].items():
+            for key, value in sizes.items():
+                tiers.setdefault(tier, {}).setdefault(key, 0)
+                tiers[tier][key] += value
     return dict(
-        live_workers=len(live),
-        capacity_bytes=cluster["capacity_bytes"],
-        used_bytes=cluster["used_bytes"],
-        tiers=cluster["tiers"],
-        workers=workers,
-        lost_workers=[w["name"] for w in workers if str(w.get("state", "")).upper() == "LOST"],
+        live_workers=len([w for w in live if w["capacity_bytes"] > 0]),
+        capacity_bytes=sum(w["capacity_bytes"] for w in live),
+        used_bytes=sum(w["used_bytes"] for w in live),
+        tiers=tiers,
+        workers=live,
+        lost_workers=sorted(w["name"] for w in cluster["workers"] if is_lost(w, max_age)),
         exact=exact,
     )
 
 
 def run(module):
     params = module.params
-    for name in ("wait_for_workers", "wait_timeout", "wait_sleep"):
+    for name in ("wait_for_workers", "wait_timeout", "wait_sleep", "max_heartbeat_age"):
         if params[name] < 0:
             raise AlluxioError("%s must not be negative, got %s" % (name, params[name]))
     client = client_from_module(module)
     start = time.monotonic()
     while True:
-        result = summarize(client.cluster(), client.exact_metrics)
+        result = summarize(client.cluster(), client.exact_metrics, params["max_heartbeat_age"])
         waited = time.monotonic() - start
         if result["live_workers"] >= params["wait_for_workers"]:
             result["waited_seconds"] = round(waited, 1)
@@ -165,6 +183,7 @@ def main():
             wait_for_workers=dict(type="int", default=0),
             wait_timeout=dict(type="int", default=300),
             wait_sleep=dict(type="int", default=3),
+            max_heartbeat_age=dict(type="int", default=30),
         ),
         supports_check_mode=True,
     )

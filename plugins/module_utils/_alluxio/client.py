@@ -106,7 +106,8 @@ class CliClient(object):
         self._run(["fs", "mkdir", path])
 
     def remove(self, path, recursive=False):
-        self._run(["fs", "rm"] + (["-R"] if recursive else []) + [path])
+        # -U: do not refuse when the UFS copy of a directory was changed behind Alluxio's back.
+        self._run(["fs", "rm"] + (["-R", "-U"] if recursive else []) + [path])
 
     def rename(self, src, dst):
         self._run(["fs", "mv", src, dst])
@@ -202,17 +203,7 @@ class RestClient(object):
         return digest.hexdigest()
 
     def cluster(self):
-        info = self.master_info()
-        workers = parsers.workers_from_master_info(info)
-        live = [w for w in workers if w["state"] != "LOST"]
-        tiers = {}
-        for worker in live:
-            for tier, sizes in worker["tiers"].items():
-                for key, value in sizes.items():
-                    tiers.setdefault(tier, {}).setdefault(key, 0)
-                    tiers[tier][key] += value
-        return {"capacity_bytes": sum(w["capacity_bytes"] for w in live),
-                "used_bytes": sum(w["used_bytes"] for w in live), "tiers": tiers, "workers": workers}
+        return {"workers": parsers.workers_from_master_info(self.master_info())}
 
     def metrics(self):
         return parsers.metrics_from_json(self.master_info())
@@ -225,7 +216,7 @@ class RestClient(object):
         self._path(path, "create-directory", {"recursive": True, "allowExists": True})
 
     def remove(self, path, recursive=False):
-        self._path(path, "delete", {"recursive": recursive})
+        self._path(path, "delete", {"recursive": recursive, "unchecked": recursive})
 
     def rename(self, src, dst):
         self._path(src, "rename", query="?dst=" + quote(dst, safe="/"))

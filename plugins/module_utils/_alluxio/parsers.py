@@ -315,7 +315,7 @@ def workers_from_master_info(document):
                 "used_bytes": _to_int(worker.get("usedBytes")),
                 "tiers": tiers,
                 "last_heartbeat": _to_int(worker.get("lastContactSec"), None),
-                "state": worker.get("state") or state,
+                "state": state if state == "LOST" else (worker.get("state") or state),
             })
     return result
 
