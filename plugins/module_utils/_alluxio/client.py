@@ -125,6 +125,20 @@ def _sh_quote(word):
     return "'%s'" % word.replace("'", "'\"'\"'")
 
 
+def _http_error(method, url, code, text):
+    """Alluxio answers errors with JSON ``{"statusCode": ..., "message": ...}``; anything else is not Alluxio."""
+    try:
+        body = json.loads(text)
+    except ValueError:
+        body = None
+    if not isinstance(body, dict) or "statusCode" not in body:
+        return AlluxioProtocolError("%s answered HTTP %s with something that is not an Alluxio error (%r): is it the "
+                                    "Alluxio master web port (19999) or proxy (39999)?" % (url, code, text[:120]))
+    if body["statusCode"] == "NOT_FOUND":
+        return AlluxioNotFoundError(body.get("message") or url)
+    return AlluxioCommandError([method, url], "%s %s" % (code, body["statusCode"]), body.get("message") or "")
+
+
 class RestClient(object):
     """The master web port (``/api/v1/master``) for cluster data and exact counters, the proxy for paths."""
 
@@ -145,10 +159,7 @@ class RestClient(object):
             code = getattr(exc, "code", None)
             if code is not None:
                 payload = exc.read() if hasattr(exc, "read") else b""
-                text = payload.decode("utf-8", "replace")
-                if _NOT_FOUND.search(text):
-                    raise AlluxioNotFoundError(text.strip())
-                raise AlluxioCommandError([method, url], code, text)
+                raise _http_error(method, url, code, payload.decode("utf-8", "replace"))
             raise AlluxioConnectionError("cannot reach %s: %s. Check the URL and that the Alluxio %s is running."
                                          % (url, exc, "master" if url.startswith(self.master_url) else "proxy"))
 

@@ -182,12 +182,12 @@ def parse_capacity(text):
                 header = _header_tokens(stripped)
             continue
         tokens = stripped.split()
-        if tokens[0] in ("capacity", "used") or (len(tokens) > 1 and tokens[0] not in ("capacity", "used")
-                                                 and tokens[1] not in ("capacity", "used") and workers
-                                                 and _is_storage_row(tokens, header)):
+        if tokens[0] in ("capacity", "used"):
+            if not workers:
+                raise AlluxioParseError("a %r row before any worker row: %r" % (tokens[0], line))
             _add_storage_row(workers[-1], tokens, header)
-            continue
-        workers.append(_worker_row(tokens, header))
+        else:
+            workers.append(_worker_row(tokens, header))
     if header is None or totals["capacity_bytes"] is None:
         raise AlluxioParseError("'alluxio fsadmin report capacity' output has no totals or no worker table: %r"
                                 % text[:300])
@@ -199,10 +199,6 @@ def _header_tokens(line):
     """Column names of the worker table; ``Worker Name`` and ``Last Heartbeat`` are two words each."""
     line = line.replace("Worker Name", "Worker_Name").replace("Last Heartbeat", "Last_Heartbeat")
     return line.split()
-
-
-def _is_storage_row(tokens, header):
-    return tokens[0] in ("capacity", "used")
 
 
 def _worker_row(tokens, header):
