@@ -110,10 +110,17 @@ test-latest: ## sanity + units on the newest ansible-core (needs Python >= 3.12)
 	  $(CURDIR)/$(VENV_LATEST)/bin/ansible-test units --python $$pyver --color no; \
 	fi
 
-test: venv ## everything: unit tests, sanity, lint, changelog, offline build+install, newest ansible-core
+# The parts of `make test`, in order: quick checks first, then the ones that need the lab.
+TEST_PARTS ?= units sanity lint changelog-lint install-check test-latest integration $(EXTRA_TEST_PARTS)
+
+test: venv ## everything: units, sanity, lint, changelog, offline build+install, newest core, lab integration
 	@start=$$(date +%s); \
-	$(MAKE) --no-print-directory units sanity lint changelog-lint install-check test-latest; \
-	echo ">>> make test passed in $$(( $$(date +%s) - start )) s"
+	for part in $(TEST_PARTS); do \
+	  t0=$$(date +%s); echo ">>> make $$part"; \
+	  $(MAKE) --no-print-directory $$part || { echo ">>> make test FAILED in part '$$part'"; exit 1; }; \
+	  echo ">>> $$part passed in $$(( $$(date +%s) - t0 )) s"; \
+	done; \
+	echo ">>> make test passed in $$(( $$(date +%s) - start )) s: $(TEST_PARTS)"
 
 demo: venv ## set up the toolchain and the local lab, then run the recipe (stages land issue by issue)
 	@tools/demo.sh
