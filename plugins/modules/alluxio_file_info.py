@@ -172,15 +172,14 @@ def run(module):
     path = validate_alluxio_path(params["path"], "path")
     client = client_from_module(module)
     try:
-        files = client.list_files(path)
+        is_dir, files = client.tree(path)
     except AlluxioNotFoundError:
         return dict(exists=False)
-    status = client.status(path) if len(files) != 1 or files[0]["path"] != path else files[0]
     length = sum(f["length"] for f in files)
     cached = sum(f["length"] * f["in_alluxio_percentage"] for f in files)
     result = dict(
         exists=True,
-        is_dir=bool(status and status["is_dir"]),
+        is_dir=is_dir,
         length=length,
         in_alluxio_percentage=(cached // length) if length else 100,
         files=files,

@@ -69,21 +69,24 @@ class CliClient(object):
             return None
         return parsers.parse_stat(out)[0]
 
-    def list_files(self, path):
-        """Every file under ``path`` with its blocks, in one round trip (one command run through the runner)."""
-        listing = self._run(["fs", "ls", "-R", path], allow_missing=True)
-        if listing is None:
-            raise AlluxioNotFoundError("%s does not exist in Alluxio" % path)
-        files = parsers.parse_ls(listing)
-        if not files:
-            return []
-        # One shell, one exec round trip, the paths passed as arguments (never spliced into the script).
-        script = 'for p in "$@"; do %s fs stat "$p" || exit $?; done' % " ".join(_sh_quote(c) for c in self.cli)
-        argv = ["sh", "-c", script, "sh"] + [f["path"] for f in files if not f["is_dir"]]
+    def tree(self, path):
+        """``(is_dir, files)``: every file at or below ``path`` with its blocks, in one exec round trip.
+
+        One ``fs stat`` of the path, then one ``fs stat`` with a wildcard per directory level (``/d/*``, ``/d/*/*``...)
+        until a level matches nothing, all in one shell: the JVMs started grow with the tree's depth, not with its
+        number of files. The paths and the CLI are passed as arguments, never spliced into the script.
+        """
+        argv = ["sh", "-c", _TREE_SCRIPT, "sh", path] + self.cli
         rc, out, err = self.runner.run(argv)
         if rc != 0:
-            raise AlluxioCommandError(argv[:4] + ["..."], rc, "%s\n%s" % (out, err))
-        return parsers.parse_stat(out)
+            text = "%s\n%s" % (out, err)
+            if _NOT_FOUND.search(text) and "is a " not in out:
+                raise AlluxioNotFoundError("%s does not exist in Alluxio" % path)
+            raise AlluxioCommandError(["sh", "-c", "<stat by level>", path], rc, text)
+        statuses = parsers.parse_stat(out)
+        top = statuses[0]
+        files = [s for s in statuses if not s["is_dir"]]
+        return top["is_dir"], sorted(files, key=lambda f: f["path"])
 
     def checksum(self, path):
         out = self._run(["fs", "checksum", path])
@@ -121,8 +124,21 @@ class CliClient(object):
             self.runner.cleanup(staged)
 
 
-def _sh_quote(word):
-    return "'%s'" % word.replace("'", "'\"'\"'")
+# $1 is the path, the rest is the alluxio command. A level that matches nothing ends the walk; other errors fail it.
+_TREE_SCRIPT = r"""
+base=$1; shift
+"$@" fs stat "$base" || exit $?
+pattern=${base%/}
+while :; do
+  pattern="$pattern/*"
+  out=$("$@" fs stat "$pattern"); rc=$?
+  if [ "$rc" -ne 0 ]; then
+    case "$out" in *"$pattern does not exist."*) exit 0 ;; esac
+    printf '%s\n' "$out"; exit "$rc"
+  fi
+  printf '%s\n' "$out"
+done
+"""
 
 
 def _http_error(method, url, code, text):
@@ -194,15 +210,15 @@ class RestClient(object):
                                        % self.proxy_url)
         return parsers.normalize_file_info(answer)
 
-    def list_files(self, path):
-        status = self.status(path)
-        if status is None:
-            raise AlluxioNotFoundError("%s does not exist in Alluxio" % path)
-        if not status["is_dir"]:
-            return [status]
+    def tree(self, path):
+        """``(is_dir, files)`` from one ``list-status`` call (recursive): a file lists itself, a directory its tree."""
         entries = self._path(path, "list-status", {"recursive": True})
-        files = [parsers.normalize_file_info(e) for e in entries or []]
-        return sorted((f for f in files if not f["is_dir"]), key=lambda f: f["path"])
+        if not isinstance(entries, list):
+            raise AlluxioProtocolError("%s answered list-status without a list: is it an Alluxio proxy?" % self.proxy_url)
+        statuses = [parsers.normalize_file_info(e) for e in entries]
+        is_dir = not (len(statuses) == 1 and statuses[0]["path"] == path and not statuses[0]["is_dir"])
+        files = [s for s in statuses if not s["is_dir"]]
+        return is_dir, sorted(files, key=lambda f: f["path"])
 
     def checksum(self, path):
         digest = hashlib.md5()

@@ -61,7 +61,7 @@ def plan_present(client, src, dest, force, checksum):
     if force:
         return "replace", "force=true", existing
     local = local_tree(src)
-    remote = dict((_relative(dest, f["path"]), f) for f in client.list_files(dest)) if src_is_dir else {"": existing}
+    remote = dict((_relative(dest, f["path"]), f) for f in client.tree(dest)[1]) if src_is_dir else {"": existing}
     if sorted(local) != sorted(remote):
         return "replace", "the set of files differs (%d local, %d in Alluxio)" % (len(local), len(remote)), existing
     for rel, (size, dummy) in local.items():

@@ -32,8 +32,8 @@ class MemoryAlluxio(object):
             return {"path": path, "is_dir": False, "length": len(self.data[path]), "completed": True}
         return None
 
-    def list_files(self, path):
-        return [dict(self.status(p)) for p in sorted(self.data) if p.startswith(path.rstrip("/") + "/")]
+    def tree(self, path):
+        return True, [dict(self.status(p)) for p in sorted(self.data) if p.startswith(path.rstrip("/") + "/")]
 
     def checksum(self, path):
         return hashlib.md5(self.data[path]).hexdigest()
