@@ -116,9 +116,9 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio import files
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.errors import AlluxioError
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.paths import validate_alluxio_path
-from ansible_collections.alluxio_spark.k8s.plugins.module_utils._k8s.errors import K8sError
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.transport import (
     client_from_module,
+    run_module,
     transport_argument_spec,
 )
 
@@ -164,11 +164,7 @@ def main():
         required_if=[("state", "present", ["src"])],
         supports_check_mode=True,
     )
-    try:
-        result = run(module)
-    except (AlluxioError, K8sError) as exc:
-        module.fail_json(msg=str(exc))
-    module.exit_json(**result)
+    run_module(module, run)
 
 
 if __name__ == "__main__":

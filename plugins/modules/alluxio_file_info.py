@@ -126,14 +126,11 @@ unresolved_hosts:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.errors import (
-    AlluxioError,
-    AlluxioNotFoundError,
-)
+from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.errors import AlluxioNotFoundError
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.paths import validate_alluxio_path
-from ansible_collections.alluxio_spark.k8s.plugins.module_utils._k8s.errors import K8sError
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.transport import (
     client_from_module,
+    run_module,
     transport_argument_spec,
 )
 
@@ -201,11 +198,7 @@ def main():
         ),
         supports_check_mode=True,
     )
-    try:
-        result = run(module)
-    except (AlluxioError, K8sError) as exc:
-        module.fail_json(msg=str(exc))
-    module.exit_json(changed=False, **result)
+    run_module(module, run, read_only=True)
 
 
 if __name__ == "__main__":

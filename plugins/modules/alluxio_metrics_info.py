@@ -118,9 +118,9 @@ from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.parsers
     canonical_metric_name,
     read_paths,
 )
-from ansible_collections.alluxio_spark.k8s.plugins.module_utils._k8s.errors import K8sError
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.transport import (
     client_from_module,
+    run_module,
     transport_argument_spec,
 )
 
@@ -172,11 +172,7 @@ def main():
         ),
         supports_check_mode=True,
     )
-    try:
-        result = run(module)
-    except (AlluxioError, K8sError) as exc:
-        module.fail_json(msg=str(exc))
-    module.exit_json(**result)
+    run_module(module, run)
 
 
 if __name__ == "__main__":

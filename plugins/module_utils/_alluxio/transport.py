@@ -16,7 +16,10 @@ import tarfile
 import uuid
 
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.client import CliClient, RestClient
-from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.errors import AlluxioConnectionError
+from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.errors import (
+    AlluxioConnectionError,
+    AlluxioError,
+)
 
 try:
     from ansible_collections.kubernetes.core.plugins.module_utils.args_common import AUTH_ARG_SPEC
@@ -95,6 +98,19 @@ class PodRunner(object):
     def cleanup(self, staged):
         base = staged.rsplit("/", 1)[0]
         self.run(["rm", "-rf", base, base + ".tar"])
+
+
+def run_module(module, run, read_only=False):
+    """Call ``run(module)``, turn the helpers' typed errors into ``fail_json`` once, and exit with its result."""
+    from ansible_collections.alluxio_spark.k8s.plugins.module_utils._k8s.errors import K8sError
+
+    try:
+        result = run(module)
+    except (AlluxioError, K8sError) as exc:
+        module.fail_json(msg=str(exc))
+    if read_only:
+        result["changed"] = False
+    module.exit_json(**result)
 
 
 def client_from_module(module):
