@@ -111,9 +111,9 @@ test-latest: ## sanity + units on the newest ansible-core (needs Python >= 3.12)
 	fi
 
 # The parts of `make test`, in order: quick checks first, then the ones that need the lab.
-TEST_PARTS ?= units sanity lint changelog-lint install-check test-latest integration $(EXTRA_TEST_PARTS)
+TEST_PARTS ?= units sanity lint changelog-lint install-check test-latest integration molecule
 
-test: venv ## everything: units, sanity, lint, changelog, offline build+install, newest core, lab integration
+test: venv ## everything: units, sanity, lint, changelog, build+install, newest core, lab integration, molecule
 	@start=$$(date +%s); \
 	for part in $(TEST_PARTS); do \
 	  t0=$$(date +%s); echo ">>> make $$part"; \
