@@ -1,0 +1,7 @@
+# Benchmarks: measured side by side in one run, printed as ratios (benchmarks/). Not part of `make test`.
+.PHONY: bench-resolution
+
+BENCH_FILES ?= 24
+
+bench-resolution: venv lab-up ## block-to-host resolution of a directory: naive per-file CLI vs ours (CLI, REST)
+	PYTHONPATH=$(COLL_PATH) $(BIN)/python benchmarks/block_resolution.py $(BENCH_FILES)
