@@ -31,6 +31,12 @@ options:
       - Clear the master's and workers' counters before reading. Needs the V(local) or V(k8s_exec) transport.
     type: bool
     default: false
+  per_worker:
+    description:
+      - Also read each live worker's own counters from its web port (V(rest) transport only), to see which node
+        served the bytes.
+    type: bool
+    default: false
 attributes:
   check_mode:
     support: full
@@ -99,6 +105,13 @@ dominant_read_path:
   returned: always
   type: str
   sample: domain_socket
+workers:
+  description:
+    - Per worker host, its own counters without the C(Worker.) prefix (C(BytesReadDomain), C(BytesReadRemote),
+      C(BytesReadCache)...). Worker counters are not cleared by O(reset).
+  returned: when O(per_worker=true)
+  type: dict
+  sample: {"172.31.250.11": {"BytesReadDomain": 3145728, "BytesReadRemote": 0, "BytesReadCache": 3145728}}
 exact:
   description: Whether byte counters are exact (V(rest)) or rounded by the CLI.
   returned: always
@@ -147,6 +160,9 @@ def dominant(paths):
 def run(module):
     params = module.params
     base = baseline_counters(params["baseline"]) if params["baseline"] is not None else None
+    if params["per_worker"] and params["alluxio_transport"] != "rest":
+        raise AlluxioError("per_worker needs the rest transport (the workers' web ports); the CLI reports cluster "
+                           "counters only")
     client = client_from_module(module)
     if params["reset"] and not module.check_mode:
         client.clear_metrics()
@@ -161,6 +177,8 @@ def run(module):
         result["read_paths_delta"] = dict((path, shown[path] - before[path]) for path in shown)
         shown = result["read_paths_delta"]
     result["dominant_read_path"] = dominant(shown)
+    if params["per_worker"]:
+        result["workers"] = client.worker_metrics()
     return result
 
 
@@ -169,6 +187,7 @@ def main():
         argument_spec=transport_argument_spec(
             baseline=dict(type="dict"),
             reset=dict(type="bool", default=False),
+            per_worker=dict(type="bool", default=False),
         ),
         supports_check_mode=True,
     )

@@ -235,6 +235,17 @@ class RestClient(object):
     def metrics(self):
         return parsers.metrics_from_json(self.master_info())
 
+    def worker_metrics(self):
+        """Per-worker counters from each live worker's web port (``Worker.<name>.<host>``), by worker host."""
+        result = {}
+        scheme = self.master_url.split("://", 1)[0]
+        for worker in parsers.workers_from_master_info(self.master_info()):
+            if worker["state"] == "LOST" or not worker["host"]:
+                continue
+            url = "%s://%s:%s/metrics/json/" % (scheme, worker["host"], worker.get("web_port") or 30000)
+            result[worker["host"]] = parsers.worker_counters(self._json(url), worker["host"])
+        return result
+
     def clear_metrics(self):
         raise AlluxioError("clearing metrics needs the alluxio CLI ('fsadmin metrics clear'): use the local or "
                            "k8s_exec transport, or pass a baseline instead of reset")

@@ -306,6 +306,7 @@ def workers_from_master_info(document):
                 "host": address.get("host") or "",
                 "container_host": address.get("containerHost") or "",
                 "rpc_port": _to_int(address.get("rpcPort"), None),
+                "web_port": _to_int(address.get("webPort"), None),
                 "domain_socket_path": address.get("domainSocketPath") or "",
                 "capacity_bytes": _to_int(worker.get("capacityBytes")),
                 "used_bytes": _to_int(worker.get("usedBytes")),
@@ -336,3 +337,12 @@ def parse_ls(text):
             "in_alluxio_percentage": None if pct == "DIR" else int(pct.rstrip("%")),
         })
     return entries
+
+
+def worker_counters(document, host):
+    """A worker's ``/metrics/json/`` counters without the ``Worker.`` prefix and the ``.<host>`` suffix, e.g.
+    ``{"BytesReadDomain": 3145728, "BytesReadRemote": 0, "BytesReadCache": 3145728}``."""
+    counters = metrics_from_json(document)
+    prefix, suffix = "Worker.", "." + host
+    return dict((name[len(prefix):-len(suffix)], value) for name, value in counters.items()
+                if name.startswith(prefix) and name.endswith(suffix))

@@ -195,3 +195,10 @@ def test_proxy_errors_are_told_apart_from_foreign_pages():
     foreign = _http_error("GET", "http://worker:30000/api/v1/master/info", 404,
                           "<html><title>Error 404 Not Found</title></html>")
     assert isinstance(foreign, AlluxioProtocolError) and "not an Alluxio error" in str(foreign)
+
+
+def test_worker_counters_strip_prefix_and_host():
+    counters = parsers.worker_counters(json.loads(fixture("worker-metrics-json-after-reads")), "172.31.250.11")
+    assert counters["BytesReadDomain"] > 0
+    assert all(isinstance(v, int) for v in counters.values())
+    assert not any(name.startswith("Worker.") or name.endswith(".172.31.250.11") for name in counters)
