@@ -111,7 +111,7 @@ test-latest: ## sanity + units on the newest ansible-core (needs Python >= 3.12)
 	fi
 
 # The parts of `make test`, in order: quick checks first, then the ones that need the lab.
-TEST_PARTS ?= units sanity lint changelog-lint install-check test-latest integration molecule
+TEST_PARTS ?= units sanity lint changelog-lint install-check test-latest integration demo molecule
 
 test: venv ## everything: units, sanity, lint, changelog, build+install, newest core, lab integration, molecule
 	@start=$$(date +%s); \

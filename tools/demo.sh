@@ -30,4 +30,4 @@ lab/lab.sh status
 say "steps 6, 7 and 9 on the lab's real Alluxio"
 .venv/bin/ansible-playbook -i localhost, lab/demo/alluxio_tour.yml -e ansible_python_interpreter="$PWD/.venv/bin/python"
 
-say "not in the demo yet (open issues): steps 1-5 and 8 need the host roles, the Kubernetes lab, the Spark image"
+say "not in the demo yet: step 1 (the host roles are tested by make molecule, not applied to this host), steps 2-5 and 8 (they need the Kubernetes lab and the Spark image: open issues)"
