@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The lab in one command (what `make lab-up`, `make lab-down`, `make lab-status` call):
 #
-#   lab/lab.sh up       # engine -> images -> nodes -> lab/alluxio/lab-alluxio.sh up (when present and executable)
-#   lab/lab.sh down     # lab/alluxio/lab-alluxio.sh down -> nodes down (the engine and the image cache stay)
+#   lab/lab.sh up       # engine -> images -> nodes -> Alluxio (processes) -> Kubernetes (lab/k8s/cluster.sh up)
+#   lab/lab.sh down     # Kubernetes down -> Alluxio down -> nodes down (the engine and the image cache stay)
 #   lab/lab.sh status   # every part's status; exit 1 if any part is not up
 #
 # Runtime state goes to $LAB_STATE (default <repo>/.lab), slow downloads and builds to $LAB_CACHE
@@ -12,6 +12,7 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 ALLUXIO_SCRIPT="$LAB_ROOT/alluxio/lab-alluxio.sh"
+K8S_SCRIPT="$LAB_ROOT/k8s/cluster.sh"
 
 # Run one part, labelled; returns its exit code.
 part() {
@@ -35,6 +36,7 @@ cmd_up() {
   else
     lab_log "== alluxio: ${ALLUXIO_SCRIPT#"$LAB_REPO_ROOT"/} not present; skipped"
   fi
+  part "kubernetes" "$K8S_SCRIPT" up
 }
 
 cmd_down() {
@@ -42,6 +44,7 @@ cmd_down() {
     lab_log "no docker engine answers; nothing to take down"
     return 0
   fi
+  part "kubernetes" "$K8S_SCRIPT" down
   if have_alluxio; then
     part "alluxio" "$ALLUXIO_SCRIPT" down
   fi
@@ -59,6 +62,7 @@ cmd_status() {
   if have_alluxio; then
     part "alluxio" "$ALLUXIO_SCRIPT" status || rc=1
   fi
+  part "kubernetes" "$K8S_SCRIPT" status || rc=1
   return "$rc"
 }
 
