@@ -5,3 +5,9 @@ BENCH_FILES ?= 24
 
 bench-resolution: venv lab-up ## block-to-host resolution of a directory: naive per-file CLI vs ours (CLI, REST)
 	PYTHONPATH=$(COLL_PATH) $(BIN)/python benchmarks/block_resolution.py $(BENCH_FILES)
+
+.PHONY: bench-images
+BENCH_IMAGE_MIB ?= 1024
+
+bench-images: venv lab-up ## image to 3 nodes: recipe vs raw parallel copy vs the role (archive, stream), and the re-run
+	PYTHONPATH=$(COLL_PATH) $(BIN)/python benchmarks/image_distribution.py $(BENCH_IMAGE_MIB)
