@@ -2,6 +2,7 @@
 # The lab in one command (what `make lab-up`, `make lab-down`, `make lab-status` call):
 #
 #   lab/lab.sh up       # engine -> images -> nodes -> Alluxio (processes) -> Kubernetes (lab/k8s/cluster.sh up)
+#                       # -> the alluxio/alluxio image, built and loaded on the Kubernetes nodes
 #   lab/lab.sh down     # Kubernetes down -> Alluxio down -> nodes down (the engine and the image cache stay)
 #   lab/lab.sh status   # every part's status; exit 1 if any part is not up
 #
@@ -37,6 +38,9 @@ cmd_up() {
     lab_log "== alluxio: ${ALLUXIO_SCRIPT#"$LAB_REPO_ROOT"/} not present; skipped"
   fi
   part "kubernetes" "$K8S_SCRIPT" up
+  # The image the alluxio role deploys on the lab cluster: built locally, then loaded on every node (never pulled).
+  part "alluxio image" "$LAB_ROOT/images/alluxio/build.sh" build
+  part "alluxio image on the nodes" "$K8S_SCRIPT" load "alluxio/alluxio:${ALLUXIO_VERSION:-2.9.6}"
 }
 
 cmd_down() {

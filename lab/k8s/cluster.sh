@@ -11,7 +11,7 @@
 #   aslab-control  etcd, kube-apiserver (:6443 on 172.31.250.10), kube-controller-manager, kube-scheduler
 #   aslab-nodeN    kubelet (containerd 1.6 from Debian, CNI bridge + host-local from Debian's plugins), kube-proxy
 #   in the cluster CoreDNS (Deployment + Service kube-dns 10.96.0.10), from a locally built image
-# Processes are transient systemd units (systemd-run) named aslab-<program>. Pod networks are 10.244.<n>.0/24 per node
+# Processes are enabled systemd units named aslab-<program> (they come back when a node container restarts). Pod networks are 10.244.<n>.0/24 per node
 # (allocated by the controller manager); every lab container routes each node's pod network to that node's address.
 #
 # Written for the host: $LAB_STATE/kubeconfig (cluster admin, server https://172.31.250.10:6443). Certificates and
@@ -159,21 +159,29 @@ unit_active() { # NODE UNIT
   docker exec "$1" systemctl is-active --quiet "$2" 2>/dev/null
 }
 
-# start_unit NODE UNIT PROGRAM ARGS... — a transient unit, restarted when it dies; left alone when active.
+# start_unit NODE UNIT PROGRAM ARGS... — an enabled systemd unit (it comes back when the node container restarts, as
+# a kubelet does on a real node), restarted when it dies; rewritten and restarted when its command line changes.
 start_unit() {
-  local node=$1 unit=$2
+  local node=$1 unit=$2 file
   shift 2
-  if unit_active "$node" "$unit"; then
-    return 0
+  file=$(printf '[Unit]\nDescription=%s (lab Kubernetes v%s)\nAfter=network-online.target containerd.service\n\n' \
+    "$unit" "$KUBERNETES_VERSION"
+    printf '[Service]\nExecStart=%s\nRestart=always\nRestartSec=2\nKillMode=mixed\nTimeoutStopSec=20\n\n' "$*"
+    printf '[Install]\nWantedBy=multi-user.target\n')
+  if [[ "$(docker exec "$node" cat "/etc/systemd/system/$unit.service" 2>/dev/null)" != "$file" ]]; then
+    docker exec -i "$node" bash -c "systemctl stop $unit 2>/dev/null; systemctl reset-failed $unit 2>/dev/null;
+      cat >/etc/systemd/system/$unit.service.tmp &&
+      mv /etc/systemd/system/$unit.service.tmp /etc/systemd/system/$unit.service && systemctl daemon-reload &&
+      systemctl enable --quiet $unit && systemctl restart $unit" <<<"$file"
+    lab_log "$node: $unit (re)started"
+  elif ! unit_active "$node" "$unit"; then
+    docker exec "$node" systemctl restart "$unit"
+    lab_log "$node: $unit started"
   fi
-  docker exec "$node" systemctl reset-failed "$unit" >/dev/null 2>&1 || true
-  docker exec "$node" systemd-run --quiet --unit "$unit" --description "$unit (lab Kubernetes v$KUBERNETES_VERSION)" \
-    -p Restart=always -p RestartSec=2 -p KillMode=mixed -p TimeoutStopSec=20 "$@"
-  lab_log "$node: $unit started"
 }
 
-stop_unit() { # NODE UNIT
-  docker exec "$1" bash -c "systemctl stop $2 2>/dev/null; systemctl reset-failed $2 2>/dev/null" || true
+stop_unit() { # NODE UNIT — stop and disable (the unit file stays; `up` enables it again)
+  docker exec "$1" bash -c "systemctl disable --now --quiet $2 2>/dev/null; systemctl reset-failed $2 2>/dev/null" || true
 }
 
 start_control_plane() {
@@ -275,7 +283,7 @@ start_node() {
 # Pod networking: each node's bridge CNI gets the pod CIDR the controller manager allocated to it, and every lab
 # container routes each node's pod CIDR to that node.
 ensure_pod_network() {
-  local node cidr ip other conf
+  local node cidr other conf routes
   declare -A cidrs=()
   for node in "${LAB_WORKERS[@]}"; do
     cidr=$(kc get node "$node" -o jsonpath='{.spec.podCIDR}' 2>/dev/null || true)
@@ -289,12 +297,15 @@ ensure_pod_network() {
       lab_log "$node: pod network ${cidrs[$node]}"
     fi
   done
+  # Routes to the other nodes' pod networks, as a boot-time unit too (a restarted node container starts with none).
   for other in $(lab_nodes); do
+    routes=""
     for node in "${LAB_WORKERS[@]}"; do
       [[ "$other" == "$node" ]] && continue
-      ip=$(lab_node_ip "$node")
-      docker exec "$other" ip route replace "${cidrs[$node]}" via "$ip"
+      routes+="ip route replace ${cidrs[$node]} via $(lab_node_ip "$node") && "
     done
+    docker exec "$other" bash -c "${routes}true"
+    start_unit "$other" aslab-pod-routes /bin/bash -c "'$routes sleep infinity'"
   done
 }
 
@@ -369,10 +380,11 @@ cmd_down() {
     docker container inspect "$node" >/dev/null 2>&1 || continue
     stop_unit "$node" aslab-kubelet
     stop_unit "$node" aslab-kube-proxy
+    stop_unit "$node" aslab-pod-routes
     clean_node "$node"
   done
   if docker container inspect "$LAB_CONTROL" >/dev/null 2>&1; then
-    for u in aslab-kube-scheduler aslab-kube-controller-manager aslab-kube-apiserver aslab-etcd; do
+    for u in aslab-kube-scheduler aslab-kube-controller-manager aslab-kube-apiserver aslab-etcd aslab-pod-routes; do
       stop_unit "$LAB_CONTROL" "$u"
     done
   fi
