@@ -122,7 +122,7 @@ test: venv ## everything: units, sanity, lint, changelog, build+install, newest 
 	done; \
 	echo ">>> make test passed in $$(( $$(date +%s) - start )) s: $(TEST_PARTS)"
 
-demo: venv ## set up the toolchain and the local lab, then run the recipe (stages land issue by issue)
+demo: venv lab-images ## set up the toolchain, the local lab and its images, then run the recipe on it
 	@tools/demo.sh
 
 lab-up: ## start the local lab (Docker engine, node containers, Alluxio); idempotent

@@ -30,4 +30,7 @@ lab/lab.sh status
 say "steps 6, 7 and 9 on the lab's real Alluxio"
 .venv/bin/ansible-playbook -i localhost, lab/demo/alluxio_tour.yml -e ansible_python_interpreter="$PWD/.venv/bin/python"
 
-say "not in the demo yet: step 1 (the host roles are tested by make molecule, not applied to this host), steps 2-5 and 8 (they need the Kubernetes lab and the Spark image: open issues)"
+say "steps 2, 3, 6 and 7 on the lab's real Kubernetes (roles alluxio and spark_operator, modules over k8s_exec)"
+.venv/bin/ansible-playbook -i inventory/lab lab/demo/kubernetes_tour.yml
+
+say "not in the demo yet: step 1 (the host roles are tested by make molecule, not applied to this host), steps 4-5 (tested by make integration: spark_image, image_distribution), steps 8-9 on Kubernetes (spark_application and the short-circuit experiment: open issues)"

@@ -171,7 +171,9 @@ build_spark_operator() {
     cp -r "$src" "$work/src"
     chmod -R u+w "$work/src"
     cd "$work/src"
-    "$GO" build -trimpath -ldflags "-s -w -X github.com/kubeflow/spark-operator/v2.version=v$v" \
+    # The operator reports its version through component-base, as its own Makefile sets it.
+    local vpkg=k8s.io/component-base/version
+    "$GO" build -trimpath -ldflags "-s -w -X $vpkg.gitVersion=v$v -X $vpkg.gitTreeState=clean" \
       -o "$out/spark-operator" ./cmd/operator
     mkdir -p "$out/crds"
     cp charts/spark-operator-chart/crds/*.yaml "$out/crds/"

@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Build the lab's Spark operator controller image locally (nothing is pulled):
+#   base      the Spark image of roles/spark_image (Spark distribution, JRE, SPARK_HOME) - $SPARK_IMAGE
+#   operator  the spark-operator binary lab/k8s/build.sh builds from the Go module github.com/kubeflow/spark-operator/v2
+#
+#   lab/images/spark-operator/build.sh [build]   # build unless the image is current (label aslab.build-hash)
+#   lab/images/spark-operator/build.sh load      # build, then import it into every node's containerd (k8s.io)
+#   lab/images/spark-operator/build.sh status    # "current" or "missing or stale" (exit 1)
+#   lab/images/spark-operator/build.sh image     # print the image name
+#   lab/images/spark-operator/build.sh spark-image   # print the name of the Spark image it is built from
+#
+# The image is docker.io/local/spark-operator:<operator version>: a clearly local name (nothing can be pulled under
+# it), fully qualified as containerd stores it. The role deploys it with spark_operator_image_registry=docker.io,
+# spark_operator_image_repository=local/spark-operator and a pull policy of IfNotPresent.
+# Env: SPARK_IMAGE (default: the spark_image role's image), ALLUXIO_SPARK_CACHE, ALLUXIO_SPARK_LAB_STATE.
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=lab/common.sh
+. "$HERE/../../common.sh"
+# shellcheck source=lab/k8s/versions.sh
+. "$LAB_ROOT/k8s/versions.sh"
+
+IMAGE="docker.io/local/spark-operator:$SPARK_OPERATOR_VERSION"
+HASH_LABEL=aslab.build-hash
+OPERATOR_DIR=$("$LAB_ROOT/k8s/build.sh" path spark-operator)
+
+# The Spark image the spark_image role builds: "<name>:<tag>" from its defaults, unless SPARK_IMAGE says otherwise.
+spark_image() {
+  if [[ -n "${SPARK_IMAGE:-}" ]]; then
+    echo "$SPARK_IMAGE"
+    return
+  fi
+  local defaults="$LAB_REPO_ROOT/roles/spark_image/defaults/main.yml" name version
+  [[ -f "$defaults" ]] || lab_die "no $defaults: set SPARK_IMAGE=<the Spark image>"
+  name=$(sed -n 's/^spark_image_name: *"\{0,1\}\([^"]*\)"\{0,1\} *$/\1/p' "$defaults")
+  version=$(sed -n 's/^spark_image_spark_version: *"\{0,1\}\([^"]*\)"\{0,1\} *$/\1/p' "$defaults")
+  [[ -n "$name" && -n "$version" ]] || lab_die "cannot read spark_image_name/spark_image_spark_version from $defaults: set SPARK_IMAGE"
+  # its tag defaults to the Spark version (spark_image_tag: "{{ spark_image_spark_version }}")
+  echo "$name:$version"
+}
+
+image_label() {
+  docker image inspect -f "{{ index .Config.Labels \"$HASH_LABEL\" }}" "$1" 2>/dev/null || true
+}
+
+image_id() {
+  docker image inspect -f '{{.Id}}' "$1" 2>/dev/null || true
+}
+
+need_inputs() {
+  [[ -f "$OPERATOR_DIR/.done" && -x "$OPERATOR_DIR/spark-operator" ]] ||
+    lab_die "no spark-operator binary in $OPERATOR_DIR: run lab/k8s/build.sh spark-operator"
+  [[ -n "$(image_id "$(spark_image)")" ]] || lab_die "no Spark image $(spark_image): build it first (roles/spark_image)"
+}
+
+# Hash of what goes into the image: the base image id, this directory, the operator binary.
+input_hash() {
+  {
+    echo "operator=$SPARK_OPERATOR_VERSION"
+    image_id "$(spark_image)"
+    (cd "$HERE" && find . -type f ! -name build.sh -printf '%p %m\n' | LC_ALL=C sort)
+    (cd "$HERE" && find . -type f ! -name build.sh -print0 | LC_ALL=C sort -z | xargs -0 sha256sum)
+    sha256sum <"$OPERATOR_DIR/spark-operator"
+  } | sha256sum | cut -d' ' -f1
+}
+
+context_tar() {
+  tar --owner=0 --group=0 --numeric-owner -c -C "$HERE" Dockerfile entrypoint.sh -C "$OPERATOR_DIR" spark-operator
+}
+
+cmd_build() {
+  local hash old base
+  need_inputs
+  base=$(spark_image)
+  hash=$(input_hash)
+  if [[ "$(image_label "$IMAGE")" == "$hash" ]]; then
+    lab_log "$IMAGE is current"
+    return 0
+  fi
+  old=$(image_id "$IMAGE")
+  mkdir -p "$LAB_STATE"
+  lab_timer_start build
+  lab_log "docker build $IMAGE from $base + $OPERATOR_DIR/spark-operator"
+  # Legacy builder: the lab's engine (Debian docker.io 20.10) has no buildx.
+  if ! context_tar | DOCKER_BUILDKIT=0 docker build --label "$HASH_LABEL=$hash" --label aslab.image=spark-operator \
+    --build-arg "SPARK_IMAGE=$base" -t "$IMAGE" - >"$LAB_STATE/build-spark-operator.log" 2>&1; then
+    tail -n 30 "$LAB_STATE/build-spark-operator.log" >&2
+    lab_die "docker build failed; full log: $LAB_STATE/build-spark-operator.log"
+  fi
+  lab_timer_end build "docker build $IMAGE"
+  if [[ -n "$old" && "$old" != "$(image_id "$IMAGE")" ]]; then
+    docker image rm "$old" >/dev/null 2>&1 || true
+  fi
+}
+
+cmd_status() {
+  if [[ -f "$OPERATOR_DIR/.done" && -n "$(image_id "$(spark_image)")" && "$(image_label "$IMAGE")" == "$(input_hash)" ]]; then
+    echo "$IMAGE current"
+  else
+    echo "$IMAGE missing or stale"
+    return 1
+  fi
+}
+
+case "${1:-build}" in
+  build) cmd_build ;;
+  load)
+    cmd_build
+    "$LAB_ROOT/k8s/cluster.sh" load "$IMAGE"
+    ;;
+  status) cmd_status ;;
+  image) echo "$IMAGE" ;;
+  spark-image) spark_image ;;
+  *)
+    echo "usage: $0 [build|load|status|image|spark-image]" >&2
+    exit 2
+    ;;
+esac
