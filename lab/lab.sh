@@ -28,19 +28,20 @@ have_alluxio() {
   [[ -x "$ALLUXIO_SCRIPT" ]]
 }
 
+# Every part must succeed (cmd_up runs in an `||` context, where `set -e` does not apply).
 cmd_up() {
-  part "engine" "$LAB_ROOT/engine.sh" ensure
-  part "images" "$LAB_ROOT/images/build.sh" build
-  part "nodes" "$LAB_ROOT/nodes.sh" up
+  part "engine" "$LAB_ROOT/engine.sh" ensure || return
+  part "images" "$LAB_ROOT/images/build.sh" build || return
+  part "nodes" "$LAB_ROOT/nodes.sh" up || return
   if have_alluxio; then
-    part "alluxio" "$ALLUXIO_SCRIPT" up
+    part "alluxio" "$ALLUXIO_SCRIPT" up || return
   else
     lab_log "== alluxio: ${ALLUXIO_SCRIPT#"$LAB_REPO_ROOT"/} not present; skipped"
   fi
-  part "kubernetes" "$K8S_SCRIPT" up
+  part "kubernetes" "$K8S_SCRIPT" up || return
   # The image the alluxio role deploys on the lab cluster: built locally, then loaded on every node (never pulled).
-  part "alluxio image" "$LAB_ROOT/images/alluxio/build.sh" build
-  part "alluxio image on the nodes" "$K8S_SCRIPT" load "alluxio/alluxio:${ALLUXIO_VERSION:-2.9.6}"
+  part "alluxio image" "$LAB_ROOT/images/alluxio/build.sh" build || return
+  part "alluxio image on the nodes" "$K8S_SCRIPT" load "alluxio/alluxio:${ALLUXIO_VERSION:-2.9.6}" || return
 }
 
 cmd_down() {

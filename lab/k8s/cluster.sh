@@ -353,12 +353,12 @@ cmd_up() {
   for node in "${LAB_WORKERS[@]}"; do
     start_node "$node"
   done
-  lab_wait_for 120 "every kubelet to register" nodes_registered || lab_die "kubelets did not register; see: docker exec aslab-node1 journalctl -u aslab-kubelet"
-  lab_wait_for 60 "pod CIDRs" ensure_pod_network || lab_die "nodes got no pod CIDR; see: docker exec $LAB_CONTROL journalctl -u aslab-kube-controller-manager"
-  lab_wait_for 120 "every node Ready" nodes_ready || lab_die "nodes not Ready: $(kc get nodes -o wide 2>&1)"
+  lab_wait_for 300 "every kubelet to register" nodes_registered || lab_die "kubelets did not register; see: docker exec aslab-node1 journalctl -u aslab-kubelet"
+  lab_wait_for 300 "pod CIDRs" ensure_pod_network || lab_die "nodes got no pod CIDR; see: docker exec $LAB_CONTROL journalctl -u aslab-kube-controller-manager"
+  lab_wait_for 300 "every node Ready" nodes_ready || lab_die "nodes not Ready: $(kc get nodes -o wide 2>&1)"
   sed -e "s|@COREDNS_IMAGE@|$COREDNS_IMAGE|g" -e "s|@DNS_IP@|$DNS_IP|g" "$K8S_DIR/coredns.yaml.in" |
     kc apply --server-side --force-conflicts -f - >/dev/null
-  lab_wait_for 120 "CoreDNS" coredns_ready || lab_die "CoreDNS not ready: $(kc -n kube-system get pods -o wide 2>&1)"
+  lab_wait_for 300 "CoreDNS" coredns_ready || lab_die "CoreDNS not ready: $(kc -n kube-system get pods -o wide 2>&1)"
   lab_log "Kubernetes v$KUBERNETES_VERSION: API $API_URL, nodes ${LAB_WORKERS[*]}; kubeconfig $KUBECONFIG_OUT"
   lab_timer_end k8s "kubernetes up"
 }
@@ -410,6 +410,10 @@ cmd_status() {
   kc get nodes -o wide
   nodes_ready || {
     lab_log "kubernetes: not every node is Ready"
+    return 1
+  }
+  coredns_ready || {
+    lab_log "kubernetes: CoreDNS is not ready (cluster DNS does not answer)"
     return 1
   }
 }
