@@ -107,19 +107,11 @@ class DockerRuntime(Runtime):
         return self.argv("load", "--quiet", "--input", path) if path else self.argv("load", "--quiet")
 
 
-class PodmanRuntime(Runtime):
+class PodmanRuntime(DockerRuntime):
+    """Podman speaks Docker's CLI for inspecting and loading images; only its messages differ."""
+
     name = "podman"
     absent_markers = ("image not known", "no such image")
-
-    def image_id(self, name):
-        argv = self.argv("image", "inspect", "--format", "{{.Id}}", name)
-        rc, out, err = self._run(argv)
-        if rc != 0:
-            return self._query_failed(argv, rc, out, err)
-        return parse_id_line(out, argv)
-
-    def load_argv(self, path):
-        return self.argv("load", "--quiet", "--input", path) if path else self.argv("load", "--quiet")
 
     def unreachable_hint(self):
         return "Check podman's storage configuration (podman info); runtime_args can set --root or --storage-driver"
