@@ -73,6 +73,48 @@ lab_timer_end() {
   lab_log "${2:-$name} took $(lab_timer_elapsed "$name")s"
 }
 
+# Locally built images carry LAB_HASH_LABEL = a hash of their inputs: an image whose label matches is not rebuilt.
+LAB_HASH_LABEL=aslab.build-hash
+
+# lab_image_id IMAGE — the image's id, empty when it does not exist.
+lab_image_id() {
+  docker image inspect -f '{{.Id}}' "$1" 2>/dev/null || true
+}
+
+# lab_image_label IMAGE — the image's input hash label, empty when it has none or does not exist.
+lab_image_label() {
+  docker image inspect -f "{{ index .Config.Labels \"$LAB_HASH_LABEL\" }}" "$1" 2>/dev/null || true
+}
+
+# lab_image_current IMAGE HASH — true (and says so) when IMAGE exists with the input hash HASH.
+lab_image_current() {
+  [[ "$(lab_image_label "$1")" == "$2" ]] || return 1
+  lab_log "$1 is current"
+}
+
+# lab_image_build IMAGE KIND HASH CONTEXT [BUILD-OPTION...] — docker build IMAGE from CONTEXT ("-": a tar on stdin)
+# with the legacy builder (the lab's engine, Debian docker.io 20.10, has no buildx), labelled with its input HASH and
+# aslab.image=KIND; the log goes to $LAB_STATE/build-KIND.log (its tail on failure). The image it replaces is removed
+# unless a container still uses it.
+lab_image_build() {
+  local image=$1 kind=$2 hash=$3 context=$4 old log
+  shift 4
+  old=$(lab_image_id "$image")
+  log="$LAB_STATE/build-$kind.log"
+  mkdir -p "$LAB_STATE"
+  lab_timer_start "build-$kind"
+  lab_log "docker build $image (log: $log)"
+  DOCKER_BUILDKIT=0 docker build --label "$LAB_HASH_LABEL=$hash" --label "aslab.image=$kind" "$@" -t "$image" \
+    "$context" >"$log" 2>&1 || {
+    tail -n 30 "$log" >&2
+    lab_die "docker build $image failed; full log: $log"
+  }
+  lab_timer_end "build-$kind" "docker build $image"
+  if [[ -n "$old" && "$old" != "$(lab_image_id "$image")" ]]; then
+    docker image rm "$old" >/dev/null 2>&1 || true
+  fi
+}
+
 # lab_nodes — every lab container name, one per line, control first.
 lab_nodes() {
   printf '%s\n' "$LAB_CONTROL" "${LAB_WORKERS[@]}"

@@ -17,7 +17,6 @@ set -euo pipefail
 IMAGES_DIR="$LAB_ROOT/images"
 NODE_CONTEXT="$IMAGES_DIR/node"
 SUITE=bookworm
-HASH_LABEL=aslab.build-hash
 
 # The first mirror of the host's apt sources that serves $SUITE (not -security), in one-line or deb822 form.
 host_mirror() {
@@ -48,13 +47,6 @@ host_mirror() {
   ' "${files[@]}"
 }
 
-image_label() {
-  docker image inspect -f "{{ index .Config.Labels \"$HASH_LABEL\" }}" "$1" 2>/dev/null || true
-}
-
-image_id() {
-  docker image inspect -f '{{.Id}}' "$1" 2>/dev/null || true
-}
 
 debootstrap_version() {
   dpkg-query -W -f='${Version}' debootstrap 2>/dev/null || true
@@ -135,7 +127,7 @@ base_hash() {
 build_base() {
   local dir hash
   dir=$(base_cache_dir)
-  if [[ -s "$dir/rootfs.tar.sha256" && "$(image_label "$LAB_IMAGE_BASE")" == "$(<"$dir/rootfs.tar.sha256")" ]]; then
+  if [[ -s "$dir/rootfs.tar.sha256" && "$(lab_image_label "$LAB_IMAGE_BASE")" == "$(<"$dir/rootfs.tar.sha256")" ]]; then
     lab_log "$LAB_IMAGE_BASE is current"
     return 0
   fi
@@ -144,7 +136,7 @@ build_base() {
   lab_timer_start import
   lab_log "docker import $dir/rootfs.tar as $LAB_IMAGE_BASE"
   docker import \
-    -c "LABEL $HASH_LABEL=$hash" -c 'LABEL aslab.image=debian' -c 'CMD ["/bin/bash"]' \
+    -c "LABEL $LAB_HASH_LABEL=$hash" -c 'LABEL aslab.image=debian' -c 'CMD ["/bin/bash"]' \
     "$dir/rootfs.tar" "$LAB_IMAGE_BASE" >/dev/null
   lab_timer_end import "docker import"
 }
@@ -152,36 +144,19 @@ build_base() {
 # Hash of the node build context (paths, modes, contents) and of the base image it builds on.
 node_hash() {
   {
-    image_id "$LAB_IMAGE_BASE"
+    lab_image_id "$LAB_IMAGE_BASE"
     (cd "$NODE_CONTEXT" && find . -type f -printf '%p %m\n' | LC_ALL=C sort)
     (cd "$NODE_CONTEXT" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum)
   } | sha256sum | cut -d' ' -f1
 }
 
 build_node() {
-  local hash old
+  local hash
   hash=$(node_hash)
-  if [[ "$(image_label "$LAB_IMAGE_NODE")" == "$hash" ]]; then
-    lab_log "$LAB_IMAGE_NODE is current"
-    return 0
-  fi
-  old=$(image_id "$LAB_IMAGE_NODE")
-  lab_timer_start build
-  lab_log "docker build $LAB_IMAGE_NODE from ${NODE_CONTEXT#"$LAB_REPO_ROOT"/} (apt inside; about half a minute)"
-  # Legacy builder on purpose: the lab's engine (Debian docker.io 20.10) has no buildx. The build log goes to
-  # $LAB_STATE so a failure can be read in full.
-  mkdir -p "$LAB_STATE"
-  DOCKER_BUILDKIT=0 docker build --label "$HASH_LABEL=$hash" --label aslab.image=node \
-    -t "$LAB_IMAGE_NODE" "$NODE_CONTEXT" >"$LAB_STATE/build-node.log" 2>&1 || {
-    tail -n 30 "$LAB_STATE/build-node.log" >&2
-    lab_die "docker build failed; full log: $LAB_STATE/build-node.log"
-  }
-  lab_timer_end build "docker build $LAB_IMAGE_NODE"
-  # The previous image is now untagged; drop it unless a container still uses it (lab/nodes.sh up replaces those
-  # containers and prunes it then).
-  if [[ -n "$old" && "$old" != "$(image_id "$LAB_IMAGE_NODE")" ]]; then
-    docker image rm "$old" >/dev/null 2>&1 || true
-  fi
+  lab_image_current "$LAB_IMAGE_NODE" "$hash" && return 0
+  # apt runs inside (about half a minute). The image replaced stays while a node container uses it (lab/nodes.sh up
+  # replaces those containers and prunes it then).
+  lab_image_build "$LAB_IMAGE_NODE" node "$hash" "$NODE_CONTEXT"
 }
 
 cmd_build() {
@@ -194,13 +169,13 @@ cmd_build() {
 cmd_status() {
   local rc=0 dir
   dir=$(base_cache_dir)
-  if [[ -s "$dir/rootfs.tar.sha256" && "$(image_label "$LAB_IMAGE_BASE")" == "$(<"$dir/rootfs.tar.sha256")" ]]; then
+  if [[ -s "$dir/rootfs.tar.sha256" && "$(lab_image_label "$LAB_IMAGE_BASE")" == "$(<"$dir/rootfs.tar.sha256")" ]]; then
     echo "$LAB_IMAGE_BASE current"
   else
     echo "$LAB_IMAGE_BASE missing or stale"
     rc=1
   fi
-  if [[ -n "$(image_id "$LAB_IMAGE_BASE")" && "$(image_label "$LAB_IMAGE_NODE")" == "$(node_hash)" ]]; then
+  if [[ -n "$(lab_image_id "$LAB_IMAGE_BASE")" && "$(lab_image_label "$LAB_IMAGE_NODE")" == "$(node_hash)" ]]; then
     echo "$LAB_IMAGE_NODE current"
   else
     echo "$LAB_IMAGE_NODE missing or stale"

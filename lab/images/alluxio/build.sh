@@ -18,7 +18,6 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$HERE/../../alluxio/lib.sh"
 
 IMAGE="alluxio/alluxio:$ALLUXIO_VERSION"
-HASH_LABEL=aslab.build-hash
 MAVEN_URL="${ALLUXIO_SPARK_MAVEN_URL:-https://repo1.maven.org/maven2}"
 CLIENT_DIR="$LAB_CACHE/alluxio-client-$ALLUXIO_VERSION"
 CLIENT_JAR="$CLIENT_DIR/alluxio-shaded-client-$ALLUXIO_VERSION.jar"
@@ -27,18 +26,11 @@ declare -A CLIENT_SHA256=(
   [2.9.6]=c46fc4a883c10e7a1cb8acf546005a8f9227db787ef26fb902d87b6c086ce5b8
 )
 
-image_label() {
-  docker image inspect -f "{{ index .Config.Labels \"$HASH_LABEL\" }}" "$1" 2>/dev/null || true
-}
-
-image_id() {
-  docker image inspect -f '{{.Id}}' "$1" 2>/dev/null || true
-}
 
 need_inputs() {
   [[ -f "$ALX_DIST/.complete" && -d "$ALX_LIB" ]] || lab_die "no Alluxio $ALLUXIO_VERSION jars in $ALX_LIB: run lab/alluxio/fetch.sh"
   [[ -x "$ALX_JAVA" && -f "$ALX_JDK_DIR/.complete" ]] || lab_die "no Java runtime at $ALX_JAVA: run lab/alluxio/fetch.sh"
-  [[ -n "$(image_id "$LAB_IMAGE_BASE")" ]] || lab_die "no $LAB_IMAGE_BASE image: run lab/images/build.sh"
+  [[ -n "$(lab_image_id "$LAB_IMAGE_BASE")" ]] || lab_die "no $LAB_IMAGE_BASE image: run lab/images/build.sh"
 }
 
 # The shaded client from Maven Central, verified by Central's .sha1 and, for known versions, a pinned sha256.
@@ -71,7 +63,7 @@ fetch_client() {
 input_hash() {
   {
     echo "alluxio=$ALLUXIO_VERSION"
-    image_id "$LAB_IMAGE_BASE"
+    lab_image_id "$LAB_IMAGE_BASE"
     (cd "$HERE" && find . -type f ! -name build.sh -printf '%p %m\n' | LC_ALL=C sort)
     (cd "$HERE" && find . -type f ! -name build.sh -print0 | LC_ALL=C sort -z | xargs -0 sha256sum)
     cat "$ALX_DIST/.complete" "$ALX_JDK_DIR/.complete"
@@ -91,34 +83,18 @@ context_tar() {
 }
 
 cmd_build() {
-  local hash old
+  local hash
   need_inputs
   fetch_client
   hash=$(input_hash)
-  if [[ "$(image_label "$IMAGE")" == "$hash" ]]; then
-    lab_log "$IMAGE is current"
-    return 0
-  fi
-  old=$(image_id "$IMAGE")
-  mkdir -p "$LAB_STATE"
-  lab_timer_start build
-  lab_log "docker build $IMAGE (context streamed from $LAB_CACHE)"
-  # Legacy builder: the lab's engine (Debian docker.io 20.10) has no buildx.
-  if ! context_tar | DOCKER_BUILDKIT=0 docker build --label "$HASH_LABEL=$hash" --label aslab.image=alluxio \
-    --build-arg "BASE_IMAGE=$LAB_IMAGE_BASE" --build-arg "ALLUXIO_VERSION=$ALLUXIO_VERSION" \
-    -t "$IMAGE" - >"$LAB_STATE/build-alluxio.log" 2>&1; then
-    tail -n 30 "$LAB_STATE/build-alluxio.log" >&2
-    lab_die "docker build failed; full log: $LAB_STATE/build-alluxio.log"
-  fi
-  lab_timer_end build "docker build $IMAGE"
-  if [[ -n "$old" && "$old" != "$(image_id "$IMAGE")" ]]; then
-    docker image rm "$old" >/dev/null 2>&1 || true
-  fi
+  lab_image_current "$IMAGE" "$hash" && return 0
+  context_tar | lab_image_build "$IMAGE" alluxio "$hash" - \
+    --build-arg "BASE_IMAGE=$LAB_IMAGE_BASE" --build-arg "ALLUXIO_VERSION=$ALLUXIO_VERSION"
 }
 
 cmd_status() {
-  if [[ -f "$CLIENT_JAR.sha256" && -n "$(image_id "$LAB_IMAGE_BASE")" && -f "$ALX_DIST/.complete" &&
-    -f "$ALX_JDK_DIR/.complete" && "$(image_label "$IMAGE")" == "$(input_hash)" ]]; then
+  if [[ -f "$CLIENT_JAR.sha256" && -n "$(lab_image_id "$LAB_IMAGE_BASE")" && -f "$ALX_DIST/.complete" &&
+    -f "$ALX_JDK_DIR/.complete" && "$(lab_image_label "$IMAGE")" == "$(input_hash)" ]]; then
     echo "$IMAGE current"
   else
     echo "$IMAGE missing or stale"

@@ -21,7 +21,6 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$LAB_ROOT/k8s/versions.sh"
 
 IMAGE="docker.io/local/spark-operator:$SPARK_OPERATOR_VERSION"
-HASH_LABEL=aslab.build-hash
 OPERATOR_DIR=$("$LAB_ROOT/k8s/build.sh" path spark-operator)
 
 # The Spark image the spark_image role builds: "<name>:<tag>" from its defaults, unless SPARK_IMAGE says otherwise.
@@ -39,25 +38,18 @@ spark_image() {
   echo "$name:$version"
 }
 
-image_label() {
-  docker image inspect -f "{{ index .Config.Labels \"$HASH_LABEL\" }}" "$1" 2>/dev/null || true
-}
-
-image_id() {
-  docker image inspect -f '{{.Id}}' "$1" 2>/dev/null || true
-}
 
 need_inputs() {
   [[ -f "$OPERATOR_DIR/.done" && -x "$OPERATOR_DIR/spark-operator" ]] ||
     lab_die "no spark-operator binary in $OPERATOR_DIR: run lab/k8s/build.sh spark-operator"
-  [[ -n "$(image_id "$(spark_image)")" ]] || lab_die "no Spark image $(spark_image): build it first (roles/spark_image)"
+  [[ -n "$(lab_image_id "$(spark_image)")" ]] || lab_die "no Spark image $(spark_image): build it first (roles/spark_image)"
 }
 
 # Hash of what goes into the image: the base image id, this directory, the operator binary.
 input_hash() {
   {
     echo "operator=$SPARK_OPERATOR_VERSION"
-    image_id "$(spark_image)"
+    lab_image_id "$(spark_image)"
     (cd "$HERE" && find . -type f ! -name build.sh -printf '%p %m\n' | LC_ALL=C sort)
     (cd "$HERE" && find . -type f ! -name build.sh -print0 | LC_ALL=C sort -z | xargs -0 sha256sum)
     sha256sum <"$OPERATOR_DIR/spark-operator"
@@ -69,32 +61,16 @@ context_tar() {
 }
 
 cmd_build() {
-  local hash old base
+  local hash base
   need_inputs
   base=$(spark_image)
   hash=$(input_hash)
-  if [[ "$(image_label "$IMAGE")" == "$hash" ]]; then
-    lab_log "$IMAGE is current"
-    return 0
-  fi
-  old=$(image_id "$IMAGE")
-  mkdir -p "$LAB_STATE"
-  lab_timer_start build
-  lab_log "docker build $IMAGE from $base + $OPERATOR_DIR/spark-operator"
-  # Legacy builder: the lab's engine (Debian docker.io 20.10) has no buildx.
-  if ! context_tar | DOCKER_BUILDKIT=0 docker build --label "$HASH_LABEL=$hash" --label aslab.image=spark-operator \
-    --build-arg "SPARK_IMAGE=$base" -t "$IMAGE" - >"$LAB_STATE/build-spark-operator.log" 2>&1; then
-    tail -n 30 "$LAB_STATE/build-spark-operator.log" >&2
-    lab_die "docker build failed; full log: $LAB_STATE/build-spark-operator.log"
-  fi
-  lab_timer_end build "docker build $IMAGE"
-  if [[ -n "$old" && "$old" != "$(image_id "$IMAGE")" ]]; then
-    docker image rm "$old" >/dev/null 2>&1 || true
-  fi
+  lab_image_current "$IMAGE" "$hash" && return 0
+  context_tar | lab_image_build "$IMAGE" spark-operator "$hash" - --build-arg "SPARK_IMAGE=$base"
 }
 
 cmd_status() {
-  if [[ -f "$OPERATOR_DIR/.done" && -n "$(image_id "$(spark_image)")" && "$(image_label "$IMAGE")" == "$(input_hash)" ]]; then
+  if [[ -f "$OPERATOR_DIR/.done" && -n "$(lab_image_id "$(spark_image)")" && "$(lab_image_label "$IMAGE")" == "$(input_hash)" ]]; then
     echo "$IMAGE current"
   else
     echo "$IMAGE missing or stale"

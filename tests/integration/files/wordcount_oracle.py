@@ -1,6 +1,7 @@
-"""Independent oracle for the word-count job.
+"""Independent oracle for the word-count job, shared by the integration targets that run it (spark_image,
+spark_operator).
 
-    wordcount_oracle.py count FILE    expected counts of FILE, as JSON {word: count}
+    wordcount_oracle.py count FILE    expected counts of FILE ("-": standard input), as JSON {word: count}
     wordcount_oracle.py parse         the job's stdout (stdin) as JSON {"counts": {...}, "unparsed": [lines]}
 
 Semantics of Spark's JavaWordCount: Hadoop's line reader splits on \\n, \\r\\n and \\r; each line is split with
@@ -23,8 +24,11 @@ def java_split_space(line):
 
 
 def count(path):
-    with open(path, "rb") as f:
-        text = f.read().decode("utf-8")
+    if path == "-":
+        text = sys.stdin.buffer.read().decode("utf-8")
+    else:
+        with open(path, "rb") as f:
+            text = f.read().decode("utf-8")
     lines = re.split(r"\r\n|\r|\n", text)
     if lines and lines[-1] == "":
         lines.pop()  # a final line terminator does not start another line
