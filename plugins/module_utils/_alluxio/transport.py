@@ -20,11 +20,7 @@ from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.errors 
     AlluxioConnectionError,
     AlluxioError,
 )
-
-try:
-    from ansible_collections.kubernetes.core.plugins.module_utils.args_common import AUTH_ARG_SPEC
-except ImportError:  # kubernetes.core missing: the k8s_exec transport reports it when chosen.
-    AUTH_ARG_SPEC = {}
+from ansible_collections.alluxio_spark.k8s.plugins.module_utils._k8s.exec import K8S_AUTH_ARG_SPEC
 
 TRANSPORTS = ("k8s_exec", "rest", "local")
 
@@ -38,7 +34,8 @@ ALLUXIO_TRANSPORT_SPEC = dict(
     alluxio_container=dict(type="str"),
     alluxio_timeout=dict(type="int", default=120),
 )
-ALLUXIO_TRANSPORT_SPEC.update(copy.deepcopy(AUTH_ARG_SPEC))
+# kubernetes.core's connection options (or the same set when kubernetes.core is missing: k8s_exec then says so).
+ALLUXIO_TRANSPORT_SPEC.update(copy.deepcopy(K8S_AUTH_ARG_SPEC))
 
 
 def transport_argument_spec(**extra):
