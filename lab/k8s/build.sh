@@ -5,7 +5,7 @@
 #   $LAB_CACHE/k8s/etcd-<v>/etcd
 #   $LAB_CACHE/k8s/coredns-<v>/coredns
 #   $LAB_CACHE/k8s/pause-<v>/pause                 a static pause program (see pause.go)
-#   $LAB_CACHE/k8s/spark-operator-<v>/spark-operator and crds/*.yaml (the operator's own CRD files)
+#   $LAB_CACHE/k8s/spark-operator-<v>/spark-operator, crds/*.yaml and chart/ (the operator's own CRD files and chart)
 #
 #   lab/k8s/build.sh [all|kubernetes|etcd|coredns|pause|spark-operator]   build what is not cached (default: all)
 #   lab/k8s/build.sh status                                              say what is cached; exit 1 if incomplete
@@ -47,6 +47,9 @@ cached() {
   [[ -f "$dir/.done" ]] || return 1
   if [[ $1 == kubernetes ]]; then
     for b in "${KUBE_BINARIES[@]}"; do [[ -x "$dir/$b" ]] || return 1; done
+  fi
+  if [[ $1 == spark-operator ]]; then
+    [[ -f "$dir/chart/Chart.yaml" ]] || return 1
   fi
 }
 
@@ -117,35 +120,33 @@ build_kubernetes() {
   commit kubernetes
 }
 
-build_etcd() {
-  local out work v=$ETCD_VERSION
-  out=$(new_work etcd)
+# build_from_wrapper COMPONENT BINARY VERSION-FLAG VERSION MAIN-PACKAGE MODULE@VERSION... — build MAIN-PACKAGE in a
+# throwaway module that requires the given modules, and check that `BINARY VERSION-FLAG` reports VERSION.
+build_from_wrapper() {
+  local comp=$1 bin=$2 flag=$3 v=$4 main=$5 out work
+  shift 5
+  out=$(new_work "$comp")
   work=$(mktemp -d)
   (
     cd "$work"
-    "$GO" mod init aslab.local/etcd
-    "$GO" get "go.etcd.io/etcd/server/v3@v$v" "go.etcd.io/etcd/api/v3@v$v" "go.etcd.io/etcd/client/v3@v$v" \
-      "go.etcd.io/etcd/client/pkg/v3@v$v" "go.etcd.io/etcd/pkg/v3@v$v"
-    "$GO" build -trimpath -ldflags "-s -w" -o "$out/etcd" go.etcd.io/etcd/server/v3
-  ) >>"$out/build.log" 2>&1 || { tail -30 "$out/build.log" >&2; lab_die "building etcd v$v failed (log: $out/build.log)"; }
+    "$GO" mod init "aslab.local/$comp"
+    "$GO" get "$@"
+    "$GO" build -trimpath -ldflags "-s -w" -o "$out/$bin" "$main"
+  ) >>"$out/build.log" 2>&1 || { tail -30 "$out/build.log" >&2; lab_die "building $comp v$v failed (log: $out/build.log)"; }
   rm -rf "$work"
-  reports "$out/etcd --version" "$v"
-  commit etcd
+  reports "$out/$bin $flag" "$v"
+  commit "$comp"
+}
+
+# etcd's sibling modules resolve at the same tag.
+build_etcd() {
+  build_from_wrapper etcd etcd --version "$ETCD_VERSION" go.etcd.io/etcd/server/v3 \
+    go.etcd.io/etcd/{server,api,client,client/pkg,pkg}/v3@v"$ETCD_VERSION"
 }
 
 build_coredns() {
-  local out work v=$COREDNS_VERSION
-  out=$(new_work coredns)
-  work=$(mktemp -d)
-  (
-    cd "$work"
-    "$GO" mod init aslab.local/coredns
-    "$GO" get "github.com/coredns/coredns@v$v"
-    "$GO" build -trimpath -ldflags "-s -w" -o "$out/coredns" github.com/coredns/coredns
-  ) >>"$out/build.log" 2>&1 || { tail -30 "$out/build.log" >&2; lab_die "building CoreDNS v$v failed (log: $out/build.log)"; }
-  rm -rf "$work"
-  reports "$out/coredns -version" "$v"
-  commit coredns
+  build_from_wrapper coredns coredns -version "$COREDNS_VERSION" github.com/coredns/coredns \
+    "github.com/coredns/coredns@v$COREDNS_VERSION"
 }
 
 build_pause() {
@@ -177,6 +178,8 @@ build_spark_operator() {
       -o "$out/spark-operator" ./cmd/operator
     mkdir -p "$out/crds"
     cp charts/spark-operator-chart/crds/*.yaml "$out/crds/"
+    # the whole chart too, for the role's Helm path
+    cp -r charts/spark-operator-chart "$out/chart"
   ) >>"$out/build.log" 2>&1 || { tail -30 "$out/build.log" >&2; lab_die "building the Spark operator v$v failed (log: $out/build.log)"; }
   rm -rf "$work"
   commit spark-operator
