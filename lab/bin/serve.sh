@@ -25,8 +25,17 @@ running() {
   [[ -s "$PID_FILE" ]] && kill -0 "$(<"$PID_FILE")" 2>/dev/null
 }
 
+# The default bridge's gateway. An engine may record only the bridge's subnet (a fresh Debian docker.io 20.10 does):
+# then the gateway is the address of the bridge interface (docker0 unless the engine names another).
 gateway() {
-  docker network inspect bridge -f '{{ range .IPAM.Config }}{{ .Gateway }}{{ end }}' 2>/dev/null | head -n1
+  local gw dev
+  gw=$(docker network inspect bridge -f '{{ range .IPAM.Config }}{{ .Gateway }}{{ end }}' 2>/dev/null | head -n1)
+  if [[ -z "$gw" ]]; then
+    dev=$(docker network inspect bridge -f '{{ index .Options "com.docker.network.bridge.name" }}' 2>/dev/null || true)
+    [[ -n "$dev" && "$dev" != "<no value>" ]] || dev=docker0
+    gw=$(ip -4 -o addr show dev "$dev" 2>/dev/null | awk '{ split($4, a, "/"); print a[1]; exit }')
+  fi
+  echo "$gw"
 }
 
 free_port() {
