@@ -86,6 +86,15 @@ lab_image_label() {
   docker image inspect -f "{{ index .Config.Labels \"$LAB_HASH_LABEL\" }}" "$1" 2>/dev/null || true
 }
 
+# lab_tree_digest DIR [FIND-TEST...] — the paths, modes and sha256 of the files below DIR (those FIND-TESTs keep), in
+# a stable order: what an image's input hash covers of its build context.
+lab_tree_digest() {
+  local dir=$1
+  shift
+  (cd "$dir" && find . -type f "$@" -printf '%p %m\n' | LC_ALL=C sort)
+  (cd "$dir" && find . -type f "$@" -print0 | LC_ALL=C sort -z | xargs -0 sha256sum)
+}
+
 # lab_image_current IMAGE HASH — true (and says so) when IMAGE exists with the input hash HASH.
 lab_image_current() {
   [[ "$(lab_image_label "$1")" == "$2" ]] || return 1

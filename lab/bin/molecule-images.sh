@@ -20,13 +20,11 @@ declare -A IMAGES=(
   [systemd]=local/aslab-molecule-systemd:bookworm
 )
 
-
 context_hash() {
   local ctx="$CONTEXTS/$1"
   {
     lab_image_id "$LAB_IMAGE_BASE"
-    (cd "$ctx" && find . -type f -printf '%p %m\n' | LC_ALL=C sort)
-    (cd "$ctx" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum)
+    lab_tree_digest "$ctx"
   } | sha256sum | cut -d' ' -f1
 }
 

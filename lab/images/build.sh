@@ -47,7 +47,6 @@ host_mirror() {
   ' "${files[@]}"
 }
 
-
 debootstrap_version() {
   dpkg-query -W -f='${Version}' debootstrap 2>/dev/null || true
 }
@@ -145,8 +144,7 @@ build_base() {
 node_hash() {
   {
     lab_image_id "$LAB_IMAGE_BASE"
-    (cd "$NODE_CONTEXT" && find . -type f -printf '%p %m\n' | LC_ALL=C sort)
-    (cd "$NODE_CONTEXT" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum)
+    lab_tree_digest "$NODE_CONTEXT"
   } | sha256sum | cut -d' ' -f1
 }
 

@@ -26,7 +26,6 @@ declare -A CLIENT_SHA256=(
   [2.9.6]=c46fc4a883c10e7a1cb8acf546005a8f9227db787ef26fb902d87b6c086ce5b8
 )
 
-
 need_inputs() {
   [[ -f "$ALX_DIST/.complete" && -d "$ALX_LIB" ]] || lab_die "no Alluxio $ALLUXIO_VERSION jars in $ALX_LIB: run lab/alluxio/fetch.sh"
   [[ -x "$ALX_JAVA" && -f "$ALX_JDK_DIR/.complete" ]] || lab_die "no Java runtime at $ALX_JAVA: run lab/alluxio/fetch.sh"
@@ -64,8 +63,7 @@ input_hash() {
   {
     echo "alluxio=$ALLUXIO_VERSION"
     lab_image_id "$LAB_IMAGE_BASE"
-    (cd "$HERE" && find . -type f ! -name build.sh -printf '%p %m\n' | LC_ALL=C sort)
-    (cd "$HERE" && find . -type f ! -name build.sh -print0 | LC_ALL=C sort -z | xargs -0 sha256sum)
+    lab_tree_digest "$HERE" ! -name build.sh
     cat "$ALX_DIST/.complete" "$ALX_JDK_DIR/.complete"
     (cd "$ALX_LIB" && find . -type f -printf '%p %s\n' | LC_ALL=C sort)
     cat "$CLIENT_JAR.sha256"

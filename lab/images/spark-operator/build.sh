@@ -38,7 +38,6 @@ spark_image() {
   echo "$name:$version"
 }
 
-
 need_inputs() {
   [[ -f "$OPERATOR_DIR/.done" && -x "$OPERATOR_DIR/spark-operator" ]] ||
     lab_die "no spark-operator binary in $OPERATOR_DIR: run lab/k8s/build.sh spark-operator"
@@ -50,8 +49,7 @@ input_hash() {
   {
     echo "operator=$SPARK_OPERATOR_VERSION"
     lab_image_id "$(spark_image)"
-    (cd "$HERE" && find . -type f ! -name build.sh -printf '%p %m\n' | LC_ALL=C sort)
-    (cd "$HERE" && find . -type f ! -name build.sh -print0 | LC_ALL=C sort -z | xargs -0 sha256sum)
+    lab_tree_digest "$HERE" ! -name build.sh
     sha256sum <"$OPERATOR_DIR/spark-operator"
   } | sha256sum | cut -d' ' -f1
 }
