@@ -26,10 +26,12 @@ declare -A CLIENT_SHA256=(
   [2.9.6]=c46fc4a883c10e7a1cb8acf546005a8f9227db787ef26fb902d87b6c086ce5b8
 )
 
+# What the image is made of is fetched or built here when the cache lacks it (each step is a no-op when cached).
 need_inputs() {
-  [[ -f "$ALX_DIST/.complete" && -d "$ALX_LIB" ]] || lab_die "no Alluxio $ALLUXIO_VERSION jars in $ALX_LIB: run lab/alluxio/fetch.sh"
-  [[ -x "$ALX_JAVA" && -f "$ALX_JDK_DIR/.complete" ]] || lab_die "no Java runtime at $ALX_JAVA: run lab/alluxio/fetch.sh"
-  [[ -n "$(lab_image_id "$LAB_IMAGE_BASE")" ]] || lab_die "no $LAB_IMAGE_BASE image: run lab/images/build.sh"
+  if [[ ! -f "$ALX_DIST/.complete" || ! -d "$ALX_LIB" || ! -x "$ALX_JAVA" || ! -f "$ALX_JDK_DIR/.complete" ]]; then
+    "$LAB_ROOT/alluxio/fetch.sh"
+  fi
+  [[ -n "$(lab_image_id "$LAB_IMAGE_BASE")" ]] || "$LAB_ROOT/images/build.sh" build
 }
 
 # The shaded client from Maven Central, verified by Central's .sha1 and, for known versions, a pinned sha256.

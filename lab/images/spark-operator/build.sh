@@ -38,10 +38,15 @@ spark_image() {
   echo "$name:$version"
 }
 
+# The operator binary is built from its Go module when the cache lacks it (cached by version after that). The Spark
+# image is the spark_image role's output: `make lab-images` builds it right before this script.
 need_inputs() {
-  [[ -f "$OPERATOR_DIR/.done" && -x "$OPERATOR_DIR/spark-operator" ]] ||
-    lab_die "no spark-operator binary in $OPERATOR_DIR: run lab/k8s/build.sh spark-operator"
-  [[ -n "$(lab_image_id "$(spark_image)")" ]] || lab_die "no Spark image $(spark_image): build it first (roles/spark_image)"
+  if [[ ! -f "$OPERATOR_DIR/.done" || ! -x "$OPERATOR_DIR/spark-operator" ]]; then
+    lab_log "no spark-operator binary in $OPERATOR_DIR yet: building it from its Go module"
+    "$LAB_ROOT/k8s/build.sh" spark-operator
+  fi
+  [[ -n "$(lab_image_id "$(spark_image)")" ]] ||
+    lab_die "no Spark image $(spark_image): 'make lab-images' builds it (playbook lab/images/spark.yml) before this image"
 }
 
 # Hash of what goes into the image: the base image id, this directory, the operator binary.
