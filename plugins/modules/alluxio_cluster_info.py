@@ -121,10 +121,10 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.alluxio_spark.k8s.plugins.module_utils._common.module import run_module
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.errors import AlluxioError
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.transport import (
     client_from_module,
-    run_module,
     transport_argument_spec,
 )
 

@@ -126,11 +126,11 @@ unresolved_hosts:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.alluxio_spark.k8s.plugins.module_utils._common.module import run_module
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.errors import AlluxioNotFoundError
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.paths import validate_alluxio_path
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.transport import (
     client_from_module,
-    run_module,
     transport_argument_spec,
 )
 

@@ -126,6 +126,7 @@ reset:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.alluxio_spark.k8s.plugins.module_utils._common.module import run_module
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.errors import AlluxioError
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.parsers import (
     canonical_metric_name,
@@ -133,7 +134,6 @@ from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.parsers
 )
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.transport import (
     client_from_module,
-    run_module,
     transport_argument_spec,
 )
 

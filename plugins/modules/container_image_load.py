@@ -196,11 +196,9 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.alluxio_spark.k8s.plugins.module_utils._common.module import run_module
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._images import loader
-from ansible_collections.alluxio_spark.k8s.plugins.module_utils._images.errors import (
-    ImageError,
-    RuntimeMissingError,
-)
+from ansible_collections.alluxio_spark.k8s.plugins.module_utils._images.errors import RuntimeMissingError
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._images.runner import CommandRunner
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._images.runtimes import BINARIES, make_runtime
 
@@ -256,11 +254,7 @@ def main():
         required_one_of=[("path", "image_id")],
         supports_check_mode=True,
     )
-    try:
-        result = run(module)
-    except ImageError as exc:
-        module.fail_json(msg=str(exc))
-    module.exit_json(**result)
+    run_module(module, run)
 
 
 if __name__ == "__main__":

@@ -97,19 +97,6 @@ class PodRunner(object):
         self.run(["rm", "-rf", base, base + ".tar"])
 
 
-def run_module(module, run, read_only=False):
-    """Call ``run(module)``, turn the helpers' typed errors into ``fail_json`` once, and exit with its result."""
-    from ansible_collections.alluxio_spark.k8s.plugins.module_utils._k8s.errors import K8sError
-
-    try:
-        result = run(module)
-    except (AlluxioError, K8sError) as exc:
-        module.fail_json(msg=str(exc))
-    if read_only:
-        result["changed"] = False
-    module.exit_json(**result)
-
-
 def client_from_module(module):
     """Build the client the module's ``alluxio_transport`` asks for; errors are AlluxioError subclasses."""
     params = module.params

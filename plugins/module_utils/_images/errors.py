@@ -4,8 +4,10 @@
 
 from __future__ import annotations
 
+from ansible_collections.alluxio_spark.k8s.plugins.module_utils._common.errors import CollectionError
 
-class ImageError(Exception):
+
+class ImageError(CollectionError):
     """Base class: the message says what went wrong and what to do."""
 
 

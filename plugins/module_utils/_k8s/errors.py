@@ -4,11 +4,13 @@
 
 from __future__ import annotations
 
+from ansible_collections.alluxio_spark.k8s.plugins.module_utils._common.errors import CollectionError
+
 MISSING_KUBERNETES_MSG = ("this module needs the kubernetes Python package (the Kubernetes client) on the host that runs it: "
                           "install it with 'pip install kubernetes' into the interpreter Ansible uses there")
 
 
-class K8sError(Exception):
+class K8sError(CollectionError):
     """Base class: the message says what went wrong and what to do."""
 
 
