@@ -11,3 +11,7 @@ BENCH_IMAGE_MIB ?= 1024
 
 bench-images: venv lab-up ## image to 3 nodes: recipe vs raw parallel copy vs the role (archive, stream), and the re-run
 	PYTHONPATH=$(COLL_PATH) $(BIN)/python benchmarks/image_distribution.py $(BENCH_IMAGE_MIB)
+
+.PHONY: bench-e2e
+bench-e2e: venv lab-images ## the recipe end to end: site.yml first vs second run, large-file job off vs on (removes the recipe from the lab first)
+	ALLUXIO_SPARK_LAB_STATE=$${ALLUXIO_SPARK_LAB_STATE:-$(CURDIR)/.lab} $(BIN)/python benchmarks/end_to_end.py

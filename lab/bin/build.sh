@@ -22,7 +22,10 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=../common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../common.sh"
 
-KUBECTL_VERSION=1.34.11
+# kubectl is the lab cluster's own (lab/k8s/versions.sh): the one lab/k8s/build.sh builds is copied, not built twice.
+# shellcheck source=lab/k8s/versions.sh
+. "$LAB_ROOT/k8s/versions.sh"
+KUBECTL_VERSION=$KUBERNETES_VERSION
 HELM_VERSION=3.18.4
 SPARKCTL_VERSION=2.1.1
 
@@ -79,8 +82,15 @@ finish() {
 }
 
 build_kubectl() {
-  local dir work v=$KUBECTL_VERSION minor ldflags
+  local dir work v=$KUBECTL_VERSION minor ldflags k8s_kubectl
   dir=$(tool_dir kubectl)
+  k8s_kubectl="$("$LAB_ROOT/k8s/build.sh" path kubernetes)/kubectl"
+  if [[ -x "$k8s_kubectl" && -f "$(dirname "$k8s_kubectl")/.done" ]]; then
+    cp "$k8s_kubectl" "$dir/kubectl.tmp" && mv "$dir/kubectl.tmp" "$dir/kubectl"
+    [[ "$("$dir/kubectl" version --client)" == *"Client Version: v$v"* ]] || lab_die "kubectl does not report v$v"
+    finish "$dir" kubectl
+    return
+  fi
   work=$(mktemp -d)
   minor=$(cut -d. -f2 <<<"$v")
   # k8s.io/kubernetes cannot be a dependency (its staging replaces); its cmd/kubectl main is three lines around the
