@@ -36,7 +36,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
         test test-latest demo lab-up lab-down lab-status clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
 
 $(REQ_STAMP): requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11 (or set PYTHON=...)" >&2; exit 1; }
@@ -111,9 +111,10 @@ test-latest: ## sanity + units on the newest ansible-core (needs Python >= 3.12)
 	fi
 
 # The parts of `make test`, in order: quick checks first, then the ones that need the lab.
-TEST_PARTS ?= units sanity lint changelog-lint install-check test-latest integration demo molecule
+TEST_PARTS ?= units sanity lint changelog-lint docs-lint docs galaxy-importer install-check test-latest integration demo \
+              molecule
 
-test: venv ## everything: units, sanity, lint, changelog, build+install, newest core, lab integration, molecule
+test: venv ## everything: units, sanity, lint, changelog, docs, Galaxy import, build+install, newest core, lab, molecule
 	@start=$$(date +%s); \
 	for part in $(TEST_PARTS); do \
 	  t0=$$(date +%s); echo ">>> make $$part"; \
