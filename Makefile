@@ -51,9 +51,21 @@ collection-link:
 	@mkdir -p $(COLL_PATH)/ansible_collections/$(NS)
 	@ln -sfn $(CURDIR) $(COLL_PATH)/ansible_collections/$(NS)/$(COLL)
 
-test-tree: venv
+# The lab's state, as lab/common.sh finds it.
+LAB_STATE_DIR := $(or $(ALLUXIO_SPARK_LAB_STATE),$(CURDIR)/.lab)
+
+# ansible-test passes no environment of its own to a test: the lab targets (those that run setup_lab) get the lab's
+# location as env/set aliases in this copy, and .lab links to the lab's state as in the working copy.
+test-tree: venv ## the copy of the collection ansible-test runs in (.build/test/ansible_collections/alluxio_spark/k8s)
 	@rm -rf $(TEST_TREE) && mkdir -p $(TEST_TREE)
 	@git ls-files -co --exclude-standard -z | tar --null -T - -cf - | tar -x -C $(TEST_TREE)
+	@for aliases in $(TEST_TREE)/tests/integration/targets/*/aliases; do \
+	  if [[ $$aliases == */setup_lab/aliases ]] || grep -qx 'setup/once/setup_lab' "$$aliases"; then \
+	    printf 'env/set/%s/%s\n' ALLUXIO_SPARK_REPO $(TEST_TREE) ALLUXIO_SPARK_LAB_STATE $(LAB_STATE_DIR) \
+	      $(if $(ALLUXIO_SPARK_CACHE),ALLUXIO_SPARK_CACHE $(ALLUXIO_SPARK_CACHE)) >>"$$aliases"; \
+	  fi; \
+	done
+	@ln -sfn $(LAB_STATE_DIR) $(TEST_TREE)/.lab
 	@cd $(TEST_TREE) && git init -q && git add -A
 	@# the collections ours builds on, from the `ansible` wheel, beside it (ansible-test looks only there)
 	@site=$$($(BIN)/python -c 'import ansible_collections; print(list(ansible_collections.__path__)[0])'); \
