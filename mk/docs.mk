@@ -43,12 +43,14 @@ docs-screenshot: docs ## regenerate docs/images/alluxio_file_info.png: the built
 # file exists, and ours are the few lines STYLE habit 12 allows, each with its reason (tests/sanity/ignore-*.txt).
 IMPORTER_ACCEPTED := ^WARNING: Ignore files skip ansible-test sanity tests, found ignore-[0-9.]+\.txt
 galaxy-importer: build ## Galaxy's import check (galaxy-importer) on the built tarball, offline
-	@rm -rf $(IMPORTER) && mkdir -p $(IMPORTER)/tmp
+	@rm -rf $(IMPORTER) && mkdir -p $(IMPORTER)/tmp $(IMPORTER)/home
 	@printf '%s\n' '[galaxy-importer]' 'RUN_ANSIBLE_TEST = False' 'RUN_ANSIBLE_LINT = True' \
 	  'OFFLINE_ANSIBLE_LINT = True' 'RUN_ANSIBLE_DOC = True' 'RUN_FLAKE8 = False' 'CHECK_CHANGELOG = True' \
 	  'CHECK_REQUIRED_TAGS = False' 'LOG_LEVEL_MAIN = INFO' 'TMP_ROOT_DIR = $(IMPORTER)/tmp' \
 	  >$(IMPORTER)/galaxy-importer.cfg
-	cd $(IMPORTER) && GALAXY_IMPORTER_CONFIG=$(IMPORTER)/galaxy-importer.cfg \
+	@# Its ansible-lint installs the collection into ~/.ansible/collections, where it would shadow the working copy in
+	@# every later ansible-lint run on this machine: a HOME of its own keeps that inside the build directory.
+	cd $(IMPORTER) && HOME=$(IMPORTER)/home GALAXY_IMPORTER_CONFIG=$(IMPORTER)/galaxy-importer.cfg \
 	  timeout 900 $(CURDIR)/$(BIN)/python -m galaxy_importer.main $(DIST)/$(NS)-$(COLL)-$(VERSION).tar.gz \
 	  >$(IMPORTER)/import.log 2>&1 || { cat $(IMPORTER)/import.log; echo "galaxy-importer failed" >&2; exit 1; }
 	@if grep -E '^(WARNING|ERROR):' $(IMPORTER)/import.log | grep -Ev '$(IMPORTER_ACCEPTED)'; then \

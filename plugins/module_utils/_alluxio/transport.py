@@ -16,10 +16,7 @@ import tarfile
 import uuid
 
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.client import CliClient, RestClient
-from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.errors import (
-    AlluxioConnectionError,
-    AlluxioError,
-)
+from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.errors import AlluxioConnectionError
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._k8s.exec import K8S_AUTH_ARG_SPEC
 
 TRANSPORTS = ("k8s_exec", "rest", "local")
