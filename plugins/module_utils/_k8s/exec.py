@@ -276,6 +276,11 @@ class _AuthOnlyModule(object):
 
 def core_v1_from_module(module):
     """A ``CoreV1Api`` built from the module's kubernetes.core auth options (or ``K8S_AUTH_*``, kubeconfig, in-cluster)."""
+    return CoreV1Api(api_client_from_module(module))
+
+
+def api_client_from_module(module):
+    """The ``kubernetes`` ApiClient built from the module's kubernetes.core auth options, for any typed API class."""
     if KUBERNETES_IMPORT_ERROR is not None:
         raise K8sClientError("%s (import error: %s)" % (MISSING_KUBERNETES_MSG, KUBERNETES_IMPORT_ERROR))
     if K8S_CORE_IMPORT_ERROR is not None:
@@ -291,4 +296,4 @@ def core_v1_from_module(module):
         raise K8sClientError("cannot build a Kubernetes API client: %s. Set kubeconfig (and context), or host with "
                              "api_key or client_cert/client_key, or the K8S_AUTH_* environment variables" % detail)
     # kubernetes.core 6.x: K8SClient.client is its DynamicClient, whose .client is the kubernetes ApiClient.
-    return CoreV1Api(k8s_client.client.client)
+    return k8s_client.client.client
