@@ -287,7 +287,9 @@ EXAMPLES = r"""
 
 RETURN = r"""
 action:
-  description: What the module did (or would do in check mode).
+  description:
+    - What the module did (or would do in check mode).
+    - On failure, the step it set out to take; RV(ignore:changed) says whether it deleted or created anything.
   returned: always
   type: str
   choices: [created, replaced, unchanged, deleted, absent]

@@ -32,6 +32,8 @@ ERROR_SCAN_LINES = 400
 # 30 s grace period by default, whatever the run's wait_timeout.
 MIN_DELETE_WAIT = 60
 MAX_MSG_ERROR_CHARS = 1500
+# Seconds a new application may take to be submitted by the operator before it is deleted anyway (operator down?).
+SUBMISSION_SETTLE = 60
 # Seconds the garbage collector gets to start deleting the pods of a deleted application before the module does.
 ORPHAN_GRACE = 10
 
@@ -49,6 +51,9 @@ class SparkApplicationManager:
         self.clock = clock
         self.sleep = sleep
         self.desired = spec_utils.build_desired(params)
+        self.sparkctl_kubeconfig = None
+        if params["state"] == "present" and params["submitter"] == "sparkctl":
+            self.sparkctl_kubeconfig = sparkctl.check_auth(params)
         self.api = api_factory()  # only once the input is known to be good
         self.name = self.desired["metadata"]["name"]
         self.namespace = self.desired["metadata"]["namespace"]
@@ -72,9 +77,6 @@ class SparkApplicationManager:
     def _run(self) -> Dict[str, Any]:
         params = self.params
         present = params["state"] == "present"
-        kubeconfig = None
-        if present and params["submitter"] == "sparkctl":
-            kubeconfig = sparkctl.check_auth(params)
         existing = self.api.get(self.namespace, self.name)
         desired_hash = spec_utils.desired_hash(self.desired)
         plan = planner.decide(existing, desired_hash, params["state"], params["rerun"], self.who)
@@ -95,17 +97,17 @@ class SparkApplicationManager:
                 self._wait_gone("the deletion already under way")
             return self._finish_absent(None)
         if plan.step == planner.DELETE:
-            self.acted = self.api.delete(self.namespace, self.name)
+            self.acted = self._delete()
             if params["wait"]:
                 self._wait_gone("the deletion")
             return self._finish_absent(existing)
 
         if plan.step == planner.REPLACE or (plan.step == planner.CREATE and existing is not None):
             if plan.step == planner.REPLACE:
-                self.acted = self.api.delete(self.namespace, self.name)
+                self.acted = self._delete()
             self._wait_gone("the replacement")
         if plan.step in (planner.CREATE, planner.REPLACE):
-            app = self._submit(kubeconfig)
+            app = self._submit()
         else:
             app = existing
 
@@ -127,13 +129,13 @@ class SparkApplicationManager:
 
     # -- submitting and deleting -----------------------------------------------------------------------------------
 
-    def _submit(self, kubeconfig: Optional[str]) -> Dict[str, Any]:
+    def _submit(self) -> Dict[str, Any]:
         params = self.params
         if params["submitter"] == "api":
             app = self.api.create(self.desired)
             self.acted = True
             return app
-        args, rc, out, err = sparkctl.submit(params["sparkctl_command"], self.desired, kubeconfig)
+        args, rc, out, err = sparkctl.submit(params["sparkctl_command"], self.desired, self.sparkctl_kubeconfig)
         app = self.api.get(self.namespace, self.name)
         if app is not None:
             self.acted = True
@@ -143,6 +145,21 @@ class SparkApplicationManager:
                                 "errors, so the module checks that the object exists): it said: %s"
                                 % (" ".join(args), self.who, rc, said))
         return app
+
+    def _delete(self) -> bool:
+        """Delete the application, but not while the operator runs spark-submit for it.
+
+        The operator records SUBMITTED only after spark-submit has created the driver pod; an application deleted
+        before that would see its driver pod created afterwards (and collected later by the garbage collector), so a
+        new application is given up to :data:`SUBMISSION_SETTLE` seconds to be submitted first.
+        """
+        deadline = self.clock() + SUBMISSION_SETTLE
+        app = self.api.get(self.namespace, self.name)
+        while app is not None and not st.app_state(app) and not (app.get("metadata") or {}).get("deletionTimestamp") \
+                and self.clock() < deadline:
+            self.sleep(min(self.params["wait_sleep"], max(0.0, deadline - self.clock())))
+            app = self.api.get(self.namespace, self.name)
+        return self.api.delete(self.namespace, self.name)
 
     def _delete_deadline(self) -> float:
         return self.clock() + max(self.params["wait_timeout"], MIN_DELETE_WAIT)
@@ -267,7 +284,7 @@ class SparkApplicationManager:
                                                     problem["container"], problem["message"] or "no message"))
         if params["cleanup_on_timeout"]:
             try:
-                if self.api.delete(self.namespace, self.name):
+                if self._delete():
                     self.acted = True
                 self._wait_gone("the clean-up")
             except (SparkApiError, SparkRunError) as exc:

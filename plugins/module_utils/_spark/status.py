@@ -86,6 +86,13 @@ def _container_status(pod: Dict[str, Any], name: str) -> Dict[str, Any]:
     return statuses[0] if statuses else {}
 
 
+def api_time(value: Optional[str]) -> Optional[str]:
+    """A timestamp in the API's own form (``...Z``): the Python client serializes parsed ones as ``...+00:00``."""
+    if value and value.endswith("+00:00"):
+        return value[:-6] + "Z"
+    return value
+
+
 def driver_record(pod: Dict[str, Any]) -> Dict[str, Any]:
     """``{pod, node, phase, started_at, finished_at, exit_code}`` from the driver pod and its driver container."""
     state = _container_status(pod, DRIVER_CONTAINER).get("state") or {}
@@ -94,8 +101,8 @@ def driver_record(pod: Dict[str, Any]) -> Dict[str, Any]:
         "pod": _get(pod, "metadata", "name"),
         "node": _get(pod, "spec", "nodeName"),
         "phase": _get(pod, "status", "phase"),
-        "started_at": terminated.get("startedAt") or running.get("startedAt"),
-        "finished_at": terminated.get("finishedAt"),
+        "started_at": api_time(terminated.get("startedAt") or running.get("startedAt")),
+        "finished_at": api_time(terminated.get("finishedAt")),
         "exit_code": terminated.get("exitCode"),
     }
 

@@ -246,6 +246,28 @@ def test_absent_deletes_and_waits_until_the_pods_are_gone():
     assert (again["action"], again["changed"], again["application"]) == ("absent", False, {})
 
 
+def new_application():
+    """The captured application as it is before the operator has submitted it: no status yet."""
+    app, _pods = frame("running")
+    app["status"] = {}
+    return app, []
+
+
+def test_a_new_application_is_deleted_only_once_the_operator_has_submitted_it():
+    # deleted during spark-submit, its driver pod would be created afterwards and outlive the wait
+    cluster = FakeCluster(script=[new_application(), new_application(), frame("running")])
+    run(cluster, state="absent")
+    kinds = [call[0] for call in cluster.calls]
+    assert kinds[:kinds.index("delete")].count("sleep") == 2
+
+
+def test_a_new_application_the_operator_never_submits_is_deleted_after_a_bound():
+    cluster = FakeCluster(script=[new_application()])
+    run(cluster, state="absent", wait_sleep=5)
+    kinds = [call[0] for call in cluster.calls]
+    assert sum(call[1] for call in cluster.calls[:kinds.index("delete")] if call[0] == "sleep") == 60
+
+
 def test_a_deletion_that_never_ends_is_bounded():
     old = frame("completed")
     stuck = dict(copy.deepcopy(old[0]))
@@ -278,11 +300,13 @@ def test_sparkctl_that_exits_0_without_creating_is_caught(tmp_path):
     assert error.details["changed"] is False
 
 
-def test_sparkctl_refuses_connection_options_it_cannot_honour():
+def test_sparkctl_refuses_connection_options_it_cannot_honour_before_a_client_is_built():
+    built = []
     with pytest.raises(SparkInputError, match="submitter=sparkctl cannot use the option.s. context, host"):
-        run(FakeCluster(), submitter="sparkctl", context="other", host="https://x")
+        SparkApplicationManager(params(submitter="sparkctl", context="other", host="https://x"), lambda: built.append(1))
     with pytest.raises(SparkInputError, match="not an in-memory kubeconfig"):
-        run(FakeCluster(), submitter="sparkctl", kubeconfig={"clusters": []})
+        SparkApplicationManager(params(submitter="sparkctl", kubeconfig={"clusters": []}), lambda: built.append(1))
+    assert not built
 
 
 @pytest.mark.parametrize("key, value, message", [

@@ -66,6 +66,17 @@ def test_the_driver_record_of_a_completed_run():
     }
 
 
+def test_times_come_in_the_apis_form_whatever_the_client_made_of_them():
+    driver = copy.deepcopy(by_role(captured_pods("completed"), "driver")[0])
+    terminated = driver["status"]["containerStatuses"][0]["state"]["terminated"]
+    expected = (terminated["startedAt"], terminated["finishedAt"])
+    # what kubernetes.client's sanitize_for_serialization makes of the parsed datetimes
+    for key in ("startedAt", "finishedAt"):
+        terminated[key] = terminated[key].replace("Z", "+00:00")
+    record = st.driver_record(driver)
+    assert (record["started_at"], record["finished_at"]) == expected
+
+
 def test_the_driver_of_a_failed_run_has_a_non_zero_exit_code():
     record = st.driver_record(by_role(captured_pods("failed"), "driver")[0])
     assert record["exit_code"] == 101  # SparkSubmit's exit code for a main class it cannot load
