@@ -56,7 +56,7 @@ def test_a_missing_application_is_none():
 
 
 def test_a_missing_crd_is_an_error_not_a_missing_application():
-    api, _ = sparkapi("no-resource")
+    api, _raiser = sparkapi("no-resource")
     with pytest.raises(SparkApiError, match=r"does not serve sparkoperator.k8s.io/v1beta2 sparkapplications.sparkop"
                                             r"erator.k8s.io .HTTP 404.*Install the Spark operator's CRDs"):
         api.get("spark", "x")
@@ -73,20 +73,20 @@ def test_an_invalid_spec_names_the_field_and_the_option_that_sets_it():
 
 
 def test_a_dry_run_against_the_existing_name_is_valid():
-    api, _ = sparkapi("exists")
+    api, _raiser = sparkapi("exists")
     assert api.create(body("capture-completed"), dry_run=True)["metadata"]["name"] == "capture-completed"
     with pytest.raises(SparkApiError, match="cannot create SparkApplication spark/capture-completed: HTTP 409"):
         api.create(body("capture-completed"))
 
 
 def test_a_missing_namespace_says_to_create_it():
-    api, _ = sparkapi("no-namespace")
+    api, _raiser = sparkapi("no-namespace")
     with pytest.raises(SparkApiError, match="namespace capture-no-such-ns does not exist. Create it first"):
         api.create(body("x", "capture-no-such-ns"), dry_run=True)
 
 
 def test_forbidden_names_the_verb_resource_and_namespace():
-    api, _ = sparkapi("forbidden")
+    api, _raiser = sparkapi("forbidden")
     with pytest.raises(SparkApiError, match=r"cannot read SparkApplication spark/capture-completed: forbidden "
                                             r"\(HTTP 403\). The credentials need RBAC verb 'get' on "
                                             r"sparkapplications.sparkoperator.k8s.io in namespace spark "
@@ -97,7 +97,7 @@ def test_forbidden_names_the_verb_resource_and_namespace():
 def test_an_unreachable_server_says_where_and_what_to_check():
     from urllib3.exceptions import MaxRetryError
 
-    api, _ = sparkapi(MaxRetryError(None, "/apis", "Connection refused"))
+    api, _raiser = sparkapi(MaxRetryError(None, "/apis", "Connection refused"))
     with pytest.raises(SparkApiError, match=r"cannot list the pods of SparkApplication spark/x: the Kubernetes API "
                                             r"server at https://172.31.250.10:6443 was unreachable.*check host, "
                                             r"kubeconfig and context"):

@@ -26,4 +26,3 @@ def test_both_apis_share_the_client_built_once(monkeypatch):
     assert built == ["the module"]
     assert custom.api_client is core.api_client
     assert type(custom).__name__ == "CustomObjectsApi" and type(core).__name__ == "CoreV1Api"
-

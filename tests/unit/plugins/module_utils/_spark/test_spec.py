@@ -79,8 +79,8 @@ def test_restart_policy_defaults_to_never_but_a_given_one_stays():
 
 
 def test_string_maps_get_string_values_as_spark_reads_them():
-    desired = spec.build_desired(params(name="a", spark_conf={"spark.executor.instances": 2, "x.enabled": True,
-                                                               "f": 0.5, "s": "keep"}))
+    conf = {"spark.executor.instances": 2, "x.enabled": True, "f": 0.5, "s": "keep"}
+    desired = spec.build_desired(params(name="a", spark_conf=conf))
     assert desired["spec"]["sparkConf"] == {"spark.executor.instances": "2", "x.enabled": "true", "f": "0.5",
                                             "s": "keep"}
     with pytest.raises(SparkInputError, match=r"spec.hadoopConf.bad \(option hadoop_conf\) must be a string"):
@@ -97,8 +97,9 @@ def test_the_hash_ignores_key_order_and_its_own_annotation_but_sees_every_change
     assert spec.desired_hash(again) == spec.desired_hash(base)
     changed = {
         "argument": params(definition=completed_definition(), arguments=["file:///etc/hosts"]),
-        "label": params(definition=dict(completed_definition(), metadata={"name": "capture-completed",
-                                                                           "namespace": "spark", "labels": {"a": "b"}})),
+        "label": params(definition=dict(completed_definition(),
+                                        metadata={"name": "capture-completed", "namespace": "spark",
+                                                  "labels": {"a": "b"}})),
         "restart policy": params(definition=completed_definition(), restart_policy={"type": "OnFailure"}),
     }
     for what, changed_params in changed.items():
