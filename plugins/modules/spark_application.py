@@ -220,7 +220,11 @@ notes:
   - The driver pod stays after the application ends (it holds the log); executor pods are deleted by Spark unless
     C(executor.deleteOnTermination) is V(false). RV(executors) lists every executor pod seen while waiting, with its
     node; for an application that completed before this run, only pods that still exist have a node.
-  - Deleting the application deletes its driver pod and executors (owner references); the module waits for them.
+  - Deleting the application deletes its driver pod and executors (owner references); the module waits for them, and
+    deletes pods that the garbage collector has not started to delete 10 seconds after the application went.
+  - An application the operator has not submitted yet (empty state) is given up to 60 seconds to be submitted before
+    the module deletes it, because an application deleted while the operator's spark-submit runs gets its driver pod
+    created afterwards.
   - A spec change of a running application replaces it (the running job is stopped).
   - Fields applied only by the operator's mutating webhook (C(driver.nodeSelector), C(driver.affinity),
     tolerations, volumes other than C(spark-local-dir-*)) are silently ignored when the webhook is not deployed;
