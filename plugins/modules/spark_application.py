@@ -397,7 +397,7 @@ import copy
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._common.module import run_module
-from ansible_collections.alluxio_spark.k8s.plugins.module_utils._k8s.exec import K8S_AUTH_ARG_SPEC
+from ansible_collections.alluxio_spark.k8s.plugins.module_utils._k8s.client import K8S_AUTH_ARG_SPEC
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._spark.application import run
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Tuple
 
-from ansible_collections.alluxio_spark.k8s.plugins.module_utils._k8s.exec import api_client_from_module
+from ansible_collections.alluxio_spark.k8s.plugins.module_utils._k8s.client import api_client_from_module
 
 try:
     from kubernetes.client import CoreV1Api, CustomObjectsApi
