@@ -81,8 +81,8 @@ def main():
     with open(os.path.join(STATE, "report", "report.json")) as handle:
         report = json.load(handle)
     changed = [line for line in second["recap"] if " changed=0 " not in line]
-    print("\nend-to-end on the lab (%d cores), %s" % (os.cpu_count(), "runs timed by make test" if "--recorded"
-                                                          in sys.argv[1:] else "both runs timed now"))
+    timed = "runs timed by make test" if "--recorded" in sys.argv[1:] else "both runs timed now"
+    print("\nend-to-end on the lab (%d cores), %s" % (os.cpu_count(), timed))
     print("  site.yml first run   %7.1f s" % first["seconds"])
     print("  site.yml second run  %7.1f s   %.2fx the first; %s" % (
         second["seconds"], second["seconds"] / first["seconds"],

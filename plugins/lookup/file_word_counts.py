@@ -8,9 +8,9 @@ name: file_word_counts
 version_added: 0.1.0
 short_description: Count the words of a file on the controller, as Spark's JavaWordCount does
 description:
-  - Reads each file in chunks (memory does not grow with the file) and returns its C({word: count}) map with the
-    semantics of Spark's C(JavaWordCount) over C(textFile), the word-count job of the recipe (lines end at C(\n),
-    C(\r\n) or C(\r); a line is split on single spaces with Java's C(String.split) rules).
+  - Reads each file in chunks (memory does not grow with the file) and returns its map of words to counts with the
+    semantics of Spark's C(JavaWordCount) over C(textFile), the word-count job of the recipe. Lines end at a line
+    feed, a carriage return, or both; a line is split on single spaces with Java's C(String.split) rules.
   - The role C(alluxio_spark.k8s.spark_job) uses it to check the counts a job printed against the input it uploaded.
 options:
   _terms:
@@ -30,7 +30,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 _raw:
-  description: One C({word: count}) dict per file.
+  description: One dict per file, each word with its count.
   type: list
   elements: dict
 """

@@ -12,8 +12,8 @@ description:
   - Takes the measured cells of a read-path experiment (a job run with short-circuit off or on, on the node that holds
     the data or on another one) and writes C(report.json), C(report.html) (the chart inline, no external file or
     network access) and C(report.png) into O(dest).
-  - Each cell's verdict (RV(report.cells[].verdict)) is computed from its counters: V(local) when bytes came over the
-    domain socket or the short-circuit file and none over the network, V(network) for the opposite, V(mixed),
+  - Each cell's C(verdict) (in RV(report.cells)) is computed from its counters - V(local) when bytes came over the
+    domain socket or the short-circuit file and none over the network, V(network) for the opposite, V(mixed) or
     V(none).
   - The files are rendered deterministically and written only when their content changes, so the same measurements
     report no change.

@@ -20,7 +20,6 @@ from urllib.parse import quote
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio import parsers
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.errors import (
     AlluxioCommandError,
-    AlluxioConnectionError,
     AlluxioError,
     AlluxioNotFoundError,
     AlluxioProtocolError,

@@ -17,10 +17,7 @@ import tarfile
 import uuid
 
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.client import CliClient, RestClient
-from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.errors import (
-    AlluxioConnectionError,
-    AlluxioError,
-)
+from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.errors import AlluxioConnectionError
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.http import PodProxyEndpoint, UrlEndpoint
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._k8s.client import K8S_AUTH_ARG_SPEC
 

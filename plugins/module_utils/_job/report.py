@@ -75,8 +75,8 @@ def to_json(report: Dict[str, Any]) -> str:
 
 
 def _cell_label(cell: Dict[str, Any]) -> str:
-    return "short-circuit %s, %s node\n(%s)" % ("on" if cell["short_circuit"] else "off",
-                                                 "data" if cell["placement"] == "data" else "other", cell["node"])
+    state = "on" if cell["short_circuit"] else "off"
+    return "short-circuit %s, %s node\n(%s)" % (state, "data" if cell["placement"] == "data" else "other", cell["node"])
 
 
 def chart(report: Dict[str, Any]) -> Tuple[str, bytes]:

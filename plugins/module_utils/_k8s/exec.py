@@ -12,10 +12,9 @@ from __future__ import annotations
 import json
 import re
 import time
-from typing import Any, List, Optional, Sequence, Tuple, Union
 
 # core_v1_from_module and K8S_AUTH_ARG_SPEC lived here before client.py; they stay importable from this module.
-from ansible_collections.alluxio_spark.k8s.plugins.module_utils._k8s.client import (  # noqa: F401
+from ansible_collections.alluxio_spark.k8s.plugins.module_utils._k8s.client import (  # noqa: F401 pylint: disable=unused-import
     K8S_AUTH_ARG_SPEC,
     UNREACHABLE,
     api_host,

@@ -50,7 +50,7 @@ def test_agrees_with_the_integration_tests_oracle_on_random_text(tmp_path):
     rng = random.Random(7)
     pieces = ["a", "b", "é", " ", " ", "  ", "\n", "\r\n", "\r", "word"]
     for attempt in range(50):
-        data = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 60))).encode("utf-8")
+        data = "".join(rng.choice(pieces) for dummy in range(rng.randint(0, 60))).encode("utf-8")
         target = tmp_path / ("in%d" % attempt)
         target.write_bytes(data)
         assert wordcount.count_file(str(target)) == oracle.count(str(target)), data
