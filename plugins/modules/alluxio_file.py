@@ -52,6 +52,14 @@ options:
       - O(dest) must lie under this Alluxio directory; a guard against writing or removing outside the data area.
     type: str
     default: /
+  cache:
+    description:
+      - With O(state=present), also make sure every block of O(dest) is cached in Alluxio's workers. A copy that is
+        up to date but was freed or evicted (after a worker restart, for example) is loaded again with
+        C(alluxio fs load); the action is then V(cache). A new copy is cached as it is written.
+      - Needs the V(local) or V(k8s_exec) transport.
+    type: bool
+    default: false
 attributes:
   check_mode:
     support: full
@@ -97,7 +105,7 @@ action:
   description: What was done (or would be, in check mode).
   returned: always
   type: str
-  choices: [none, create, replace, remove]
+  choices: [none, create, replace, remove, cache]
   sample: create
 msg:
   description: The reason for the action.
@@ -143,6 +151,14 @@ def run(module):
         action, reason, existing = files.plan_present(client, params["src"], dest, params["force"], params["checksum"])
         if action != "none" and not module.check_mode:
             files.apply_present(client, params["src"], dest, action)
+        if params["cache"] and action == "none":
+            # A new copy is written through the cache; one that was there may have been freed or evicted.
+            dummy, tree = client.tree(dest)
+            partial = [f["path"] for f in tree if (f.get("in_alluxio_percentage") or 0) < 100]
+            if partial:
+                action, reason = "cache", "%s is in Alluxio, but not all cached (%s)" % (dest, ", ".join(partial[:5]))
+                if not module.check_mode:
+                    client.load(dest)
     result = dict(changed=action != "none", action=action, msg=reason, dest=dest)
     if module._diff:
         before = "absent" if existing is None else "present"
@@ -160,6 +176,7 @@ def main():
             force=dict(type="bool", default=False),
             checksum=dict(type="bool", default=True),
             root=dict(type="str", default="/"),
+            cache=dict(type="bool", default=False),
         ),
         required_if=[("state", "present", ["src"])],
         supports_check_mode=True,

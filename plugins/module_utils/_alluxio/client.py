@@ -107,6 +107,10 @@ class CliClient(object):
     def mkdir(self, path):
         self._run(["fs", "mkdir", path])
 
+    def load(self, path):
+        """Cache every block of ``path`` in Alluxio (``fs load``: the workers read what they miss from the UFS)."""
+        self._run(["fs", "load", path])
+
     def remove(self, path, recursive=False):
         # -U: do not refuse when the UFS copy of a directory was changed behind Alluxio's back.
         self._run(["fs", "rm"] + (["-R", "-U"] if recursive else []) + [path])
@@ -273,6 +277,10 @@ class RestClient:
 
     def mkdir(self, path: str) -> None:
         self._path(path, "create-directory", {"recursive": True, "allowExists": True})
+
+    def load(self, path: str) -> None:
+        raise AlluxioError("loading a path into Alluxio's cache needs the alluxio CLI ('fs load'): use the local, "
+                           "k8s_exec transport for cache=true")
 
     def remove(self, path: str, recursive: bool = False) -> None:
         self._path(path, "delete", {"recursive": recursive, "unchecked": recursive})
