@@ -10,6 +10,7 @@
 #   lab/bin/build.sh [all|kubectl|helm|sparkctl]   # build what is not cached (default: all)
 #   lab/bin/build.sh status                        # say what is cached; exit 1 if something is missing
 #   lab/bin/build.sh path TOOL                     # print the cached artifact of TOOL (exit 1 if missing)
+#   lab/bin/build.sh version TOOL                  # print the version of TOOL the lab builds
 #
 # A cached tool is never rebuilt; delete its directory to force it. Builds use CGO_ENABLED=0, -trimpath and the
 # upstream version ldflags, so `kubectl version --client` and `helm version` report the pinned versions.
@@ -204,8 +205,9 @@ case "${1:-all}" in
     cached "${2:?usage: $0 path TOOL}" || exit 1
     echo "$(tool_dir "$2")/$(tool_file "$2")"
     ;;
+  version) tool_version "${2:?usage: $0 version TOOL}" ;;
   *)
-    echo "usage: $0 [all|kubectl|helm|sparkctl|status|path TOOL]" >&2
+    echo "usage: $0 [all|kubectl|helm|sparkctl|status|path TOOL|version TOOL]" >&2
     exit 2
     ;;
 esac
