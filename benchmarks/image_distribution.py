@@ -15,12 +15,14 @@ aslab-node1..3 (containerd's k8s.io namespace by default, the runtime kubelet us
   floor_load  every node loading the archive from its own disk, all at once (copied there untimed first): the lab's
               shared-disk bound
   floor       max(floor_copy, floor_load)
-  stream      the image_distribution role, stream mode (the default)
+  stream_whole the image_distribution role, stream mode, every node sent the whole image (partial off)
+  stream      the same with the defaults: a node is not sent the layers it already holds (here the base layer,
+              which the lab nodes hold from other images)
   rebuild     the image rebuilt with one new 10 MiB layer, streamed (nodes hold the rest); bytes per node printed
   re-run      the role again when every node is current
   archive     the role, archive mode (ssh transfer)
   registry    the role, registry mode, through a registry started here with empty storage (a registry that already
-              holds the layers would make the push free)
+              holds the layers would make the push free); then the rebuild through it
 
 Before each full method the image is removed from every node. Only the benchmark's own images are touched.
 """
@@ -182,7 +184,7 @@ def role(inventory, extra):
 
 def task_result(run, name):
     for task in run["plays"][0]["tasks"]:
-        if task["task"]["name"].startswith(name):
+        if name in task["task"]["name"]:
             return next(iter(task["hosts"].values()))
     raise SystemExit("no task %r in the run" % name)
 
@@ -219,7 +221,8 @@ class Registry:
         for proc in self.procs:
             proc.terminate()
             proc.wait(10)
-        sh("docker rmi 127.0.0.1:%d/%s >/dev/null 2>&1 || true" % (REGISTRY_PORT, IMAGE))
+        sh("docker rmi 127.0.0.1:%d/%s 127.0.0.1:%d/%s >/dev/null 2>&1 || true"
+           % (REGISTRY_PORT, IMAGE, REGISTRY_PORT, REBUILT))
 
 
 def main():
@@ -255,16 +258,24 @@ def main():
         figures["floor"] = max(figures["floor_copy"], figures["floor_load"])
         os.unlink(archive)
 
+        # The whole image to every node (the nodes' own copies of the base layer not reused): the full distribution.
+        clean_nodes(runtime, ids)
+        figures["stream_whole"], run = role(inventory, dict(common, image_distribution_partial=False))
+        nodes_have(runtime, IMAGE, image_id)
+        whole_bytes = [t["bytes_sent"] for t in task_result(run, "Stream the image from the controller")
+                       ["targets"].values()]
+
+        # The default: a node that holds some of the layers (the base image's, from other images) is not sent them.
         clean_nodes(runtime, ids)
         figures["stream"], run = role(inventory, dict(common, image_distribution_mode="stream"))
         nodes_have(runtime, IMAGE, image_id)
-        stream = task_result(run, "Stream the image")
+        stream = task_result(run, "Stream the image from the controller")
         peak_rss = stream["peak_rss_bytes"]
         full_bytes = [t["bytes_sent"] for t in stream["targets"].values()]
 
         figures["rebuild"], run = role(inventory, dict(common, image_distribution_image=REBUILT))
         nodes_have(runtime, REBUILT, rebuilt_id)
-        rebuild = task_result(run, "Stream the image")
+        rebuild = task_result(run, "Stream the image from the controller")
         rebuild_bytes = {node: t["bytes_sent"] for node, t in rebuild["targets"].items()}
         rebuild_layers = {node: (t["layers_sent"], t["layers_skipped"]) for node, t in rebuild["targets"].items()}
 
@@ -278,14 +289,18 @@ def main():
 
         clean_nodes(runtime, ids)
         with Registry(work):
-            figures["registry"] = role(inventory, dict(
-                common, image_distribution_mode="registry", image_distribution_registry="127.0.0.1:%d" % REGISTRY_PORT,
-                image_distribution_registry_pull="%s:%d" % (GATEWAY, REGISTRY_PORT),
-                image_distribution_registry_insecure=True))[0]
+            registry = dict(common, image_distribution_mode="registry",
+                            image_distribution_registry="127.0.0.1:%d" % REGISTRY_PORT,
+                            image_distribution_registry_pull="%s:%d" % (GATEWAY, REGISTRY_PORT),
+                            image_distribution_registry_insecure=True)
+            figures["registry"] = role(inventory, registry)[0]
             pulled = "%s:%d/%s" % (GATEWAY, REGISTRY_PORT, IMAGE)
             nodes_have(runtime, pulled, image_id)
+            figures["registry_rebuild"] = role(inventory, dict(registry, image_distribution_image=REBUILT))[0]
+            pulled_rebuilt = "%s:%d/%s" % (GATEWAY, REGISTRY_PORT, REBUILT)
+            nodes_have(runtime, pulled_rebuilt, rebuilt_id)
             for node in NODES:
-                sh(ssh(node, runtime.remove(pulled, image_id)))
+                sh(ssh(node, "%s; %s" % (runtime.remove(pulled, image_id), runtime.remove(pulled_rebuilt, rebuilt_id))))
     finally:
         shutil.rmtree(work, ignore_errors=True)
         clean_nodes(runtime, ids)
@@ -300,25 +315,34 @@ def main():
                        ("floor_copy (cat | ssh, 3 nodes at once)", "floor_copy"),
                        ("floor_load (3 nodes load a local archive at once)", "floor_load"),
                        ("floor = max(floor_copy, floor_load)", "floor"),
-                       ("role, stream mode (default)", "stream"),
+                       ("role, stream mode, whole image (partial off)", "stream_whole"),
+                       ("role, stream mode (default: held layers skipped)", "stream"),
                        ("role, archive mode", "archive"),
                        ("role, registry mode (empty registry)", "registry"),
                        ("rebuild: one new %d MiB layer, stream mode" % REBUILD_MIB, "rebuild"),
+                       ("rebuild: one new %d MiB layer, registry mode" % REBUILD_MIB, "registry_rebuild"),
                        ("re-run, every node current", "rerun")]:
         print("  %-55s %7.1f s" % (label, f[key]))
     print("  %-55s %7.1f MiB" % ("controller peak RSS during stream mode", peak_rss / 1048576.0))
-    print("  %-55s %s" % ("bytes per node, full stream", ", ".join("%.1f MiB" % (b / 1048576.0) for b in full_bytes)))
+    print("  %-55s %s" % ("bytes per node, whole-image stream", ", ".join("%.1f MiB" % (b / 1048576.0)
+                                                                          for b in whole_bytes)))
+    print("  %-55s %s" % ("bytes per node, default stream", ", ".join("%.1f MiB" % (b / 1048576.0)
+                                                                      for b in full_bytes)))
     print("  %-55s %s" % ("bytes per node, rebuild (layers sent/skipped)", ", ".join(
         "%s %.2f MiB (%d/%d)" % (node, rebuild_bytes[node] / 1048576.0, *rebuild_layers[node])
         for node in sorted(rebuild_bytes))))
     print("targets (issue 12), measured in this run:")
+    full = f["stream_whole"]
     rows = [
-        ("stream / recipe", f["stream"] / f["recipe"], "<= 0.6", f["stream"] <= 0.6 * f["recipe"]),
-        ("stream / (save + floor)", f["stream"] / (f["save"] + f["floor"]), "<= 1.3",
-         f["stream"] <= 1.3 * (f["save"] + f["floor"])),
+        ("stream (whole) / recipe", full / f["recipe"], "<= 0.6", full <= 0.6 * f["recipe"]),
+        ("stream (whole) / (save + floor)", full / (f["save"] + f["floor"]), "<= 1.3",
+         full <= 1.3 * (f["save"] + f["floor"])),
+        ("stream (default) / recipe", f["stream"] / f["recipe"], "< 1", f["stream"] < f["recipe"]),
         ("archive / recipe", f["archive"] / f["recipe"], "< 1", f["archive"] < f["recipe"]),
         ("registry / recipe", f["registry"] / f["recipe"], "< 1", f["registry"] < f["recipe"]),
-        ("rebuild / stream", f["rebuild"] / f["stream"], "<= 0.2", f["rebuild"] <= 0.2 * f["stream"]),
+        ("rebuild / stream (whole)", f["rebuild"] / full, "<= 0.2", f["rebuild"] <= 0.2 * full),
+        ("rebuild (registry) / registry", f["registry_rebuild"] / f["registry"], "<= 0.2",
+         f["registry_rebuild"] <= 0.2 * f["registry"]),
         ("rebuild bytes per node / layer", max(rebuild_bytes.values()) / (REBUILD_MIB * 1048576.0), "<= 2",
          max(rebuild_bytes.values()) <= 2 * REBUILD_MIB * 1048576),
         ("re-run seconds", f["rerun"], "<= 3", f["rerun"] <= 3),

@@ -279,6 +279,9 @@ msg:
   sample: "sent spark-alluxio:3.5.5 to worker1; present on worker2"
 """
 
+import shutil
+import tempfile
+
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._common.module import run_module
@@ -316,9 +319,18 @@ def run(module: AnsibleModule) -> dict:
     load_timeout = positive(params["load_timeout"], "load_timeout")
     source = DockerRuntime(LocalHost(), find_binary(module, "docker", params["source_path"]), params["source_args"],
                            timeout)
-    targets = [fanout.target_from_params(spec, timeout) for spec in params["targets"]]
-    return fanout.stream(source, params["image"], params["image_id"], targets, params["partial"], params["force"],
-                         load_timeout, module.check_mode)
+    # Short commands to a node share one ssh connection, through sockets in a private directory.
+    control_dir = tempfile.mkdtemp(prefix="ssh-")
+    try:
+        targets = [fanout.target_from_params(spec, timeout, control_dir) for spec in params["targets"]]
+        try:
+            return fanout.stream(source, params["image"], params["image_id"], targets, params["partial"],
+                                 params["force"], load_timeout, module.check_mode)
+        finally:
+            for target in targets:
+                target.host.close()
+    finally:
+        shutil.rmtree(control_dir, ignore_errors=True)
 
 
 def argument_spec() -> dict:

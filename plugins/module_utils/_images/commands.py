@@ -85,6 +85,9 @@ class CommandHost:
               stderr: Any = subprocess.PIPE) -> "subprocess.Popen[bytes]":
         return spawn(self.command(argv), stdin=stdin, stdout=stdout, stderr=stderr)
 
+    def close(self) -> None:
+        """Release what the host keeps open between commands (nothing, unless it says otherwise)."""
+
 
 class LocalHost(CommandHost):
     """The host that runs the module."""
@@ -98,19 +101,42 @@ class SshHost(CommandHost):
 
     ``connection`` holds what Ansible's ssh connection would use: ``host``, ``port``, ``user``,
     ``private_key_file``, ``common_args`` and ``extra_args`` (strings, split like a shell would, each piece then one
-    argument), ``args`` (a list) and ``executable``.
+    argument), ``args`` (a list) and ``executable``. With ``control_dir`` (a private directory), short commands share
+    one connection per node (ssh's ControlMaster); a stream started with :meth:`start` always has its own, so that
+    ending it ends nothing else.
     """
 
-    def __init__(self, connection: Dict[str, Any], connect_timeout: int = 10) -> None:
+    def __init__(self, connection: Dict[str, Any], connect_timeout: int = 10,
+                 control_dir: Optional[str] = None) -> None:
         self.connection = connection
         host = connection.get("host")
         if not host:
             raise ImageError("an ssh target needs a host (the node's ansible_host or inventory name)")
         self.where = str(host)
-        self.prefix = ssh_prefix(connection, connect_timeout)
+        self.options = ssh_options(connection, connect_timeout)
+        self.control_dir = control_dir
+        self.control = (["-o", "ControlMaster=auto", "-o", "ControlPath=%s/%%C" % control_dir, "-o",
+                         "ControlPersist=30"] if control_dir else [])
+
+    def _argv(self, extra: List[str], argv: Sequence[str]) -> List[str]:
+        return self.options + extra + ["--", self.where, remote_line(argv)]
 
     def command(self, argv: Sequence[str]) -> List[str]:
-        return self.prefix + [remote_line(argv)]
+        return self._argv(self.control, argv)
+
+    def start(self, argv: Sequence[str], stdin: Any = subprocess.PIPE, stdout: Any = subprocess.PIPE,
+              stderr: Any = subprocess.PIPE) -> "subprocess.Popen[bytes]":
+        return spawn(self._argv(["-o", "ControlMaster=no", "-o", "ControlPath=none"], argv), stdin=stdin,
+                     stdout=stdout, stderr=stderr)
+
+    def close(self) -> None:
+        """Stop the shared connection, if one was started."""
+        if self.control_dir and os.listdir(self.control_dir):
+            try:
+                proc = spawn(self.options + self.control + ["-O", "exit", "--", self.where])
+                communicate(proc, ["ssh", "-O", "exit"], 10, self.where)
+            except ImageError:
+                pass
 
 
 def split_args(value: Any, what: str) -> List[str]:
@@ -125,8 +151,8 @@ def split_args(value: Any, what: str) -> List[str]:
         raise ImageError("%s cannot be split into arguments (%s): %r" % (what, exc, value))
 
 
-def ssh_prefix(connection: Dict[str, Any], connect_timeout: int = 10) -> List[str]:
-    """``ssh [options] host`` for a connection dict (see :class:`SshHost`); the remote command is appended."""
+def ssh_options(connection: Dict[str, Any], connect_timeout: int = 10) -> List[str]:
+    """``ssh [options]`` for a connection dict (see :class:`SshHost`); ``--``, the host and the command follow."""
     argv = [connection.get("executable") or "ssh", "-o", "BatchMode=yes", "-o",
             "ConnectTimeout=%d" % connect_timeout]
     if connection.get("port"):
@@ -138,7 +164,7 @@ def ssh_prefix(connection: Dict[str, Any], connect_timeout: int = 10) -> List[st
     argv += split_args(connection.get("common_args"), "ssh common_args")
     argv += split_args(connection.get("extra_args"), "ssh extra_args")
     argv += split_args(connection.get("args"), "ssh args")
-    return argv + ["--", str(connection["host"])]
+    return argv
 
 
 def remote_line(argv: Sequence[str]) -> str:

@@ -509,7 +509,7 @@ def peak_rss_bytes() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
-def target_from_params(spec: Dict[str, Any], timeout: float) -> Target:
+def target_from_params(spec: Dict[str, Any], timeout: float, control_dir: Optional[str] = None) -> Target:
     """A :class:`Target` from one entry of container_image_stream's ``targets``."""
     python = spec.get("python") or "python3"
     if spec.get("connection") == "local":
@@ -518,7 +518,7 @@ def target_from_params(spec: Dict[str, Any], timeout: float) -> Target:
     else:
         ssh = dict(spec.get("ssh") or {})
         ssh["host"] = ssh.get("host") or spec["name"]
-        host = SshHost(ssh, connect_timeout=int(min(timeout, 30)))
+        host = SshHost(ssh, connect_timeout=int(min(timeout, 30)), control_dir=control_dir)
     runtime = make_runtime(spec.get("runtime") or "docker", host, spec.get("runtime_path"),
                            spec.get("runtime_args") or [], spec.get("namespace") or "k8s.io", timeout)
     return Target(spec["name"], runtime, python, spec.get("dest"))

@@ -10,7 +10,7 @@ import stat
 
 import pytest
 
-from ansible_collections.alluxio_spark.k8s.plugins.module_utils._images import runtimes
+from ansible_collections.alluxio_spark.k8s.plugins.module_utils._images import commands, runtimes
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._images.commands import LocalHost, SshHost
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._images.errors import (
     ImageError,
@@ -193,3 +193,17 @@ def test_ctr_gets_the_password_through_its_prompt_not_argv(tmp_path):
     out = ctr.pull("r:5000/app:1", "puller", "s3cret", True, 30)
     assert "secret of 6 chars" in out and "s3cret" not in out
     assert "--plain-http --user puller docker.io" not in out and "--user puller r:5000/app:1" in out
+
+
+def test_short_commands_share_a_connection_and_a_stream_has_its_own(tmp_path, monkeypatch):
+    host = SshHost({"host": "n1"}, control_dir=str(tmp_path))
+    query = host.command(["ctr", "version"])
+    assert query[-3:] == ["--", "n1", "ctr version"]
+    assert "ControlPath=%s/%%C" % tmp_path in query and "ControlMaster=auto" in query
+    started = []
+    monkeypatch.setattr(commands, "spawn", lambda argv, **_kw: started.append(argv))
+    host.start(["python3", "-c", "pass"])
+    assert "ControlPath=none" in started[0] and "ControlMaster=no" in started[0]
+    assert started[0][-3:] == ["--", "n1", "python3 -c pass"]
+    host.close()
+    assert len(started) == 1, "nothing to close: no shared connection was made"
