@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 
-class ModuleDocFragment(object):
+class ModuleDocFragment:
     """How the Alluxio modules reach Alluxio (mirrors ``_alluxio/transport.py``)."""
 
     DOCUMENTATION = r"""
@@ -14,11 +14,19 @@ options:
       - How to reach Alluxio.
       - V(k8s_exec) runs the C(alluxio) CLI inside the master pod through the Kubernetes API, with the same
         authentication options as M(kubernetes.core.k8s) (O(kubeconfig), O(context), C(K8S_AUTH_*) variables...).
+        Needs RBAC verbs C(create) and C(get) on C(pods/exec).
+      - V(k8s_proxy) sends the requests of V(rest) to ports of the pod O(alluxio_pod) through the Kubernetes API
+        server's pod proxy (C(/api/v1/namespaces/NS/pods/POD:PORT/proxy/...)), with the same authentication options
+        as V(k8s_exec). Needs RBAC verbs C(get) and C(create) on C(pods/proxy). Exact counters and cluster data come
+        from the master web port (O(alluxio_web_port)), no JVM is started, and the controller needs no route to the
+        pod network. Path operations (M(alluxio_spark.k8s.alluxio_file), M(alluxio_spark.k8s.alluxio_file_info)) go
+        to an Alluxio REST proxy on O(alluxio_proxy_port) in the same pod, which Alluxio does not start by default;
+        without one they fail, saying that nothing answers on that port.
       - V(rest) reads the master web port (O(alluxio_master_url), exact counters, no JVM start per call) and the
         REST proxy (O(alluxio_proxy_url)) for paths.
       - V(local) runs the CLI (O(alluxio_cli)) on the host that runs the module.
     type: str
-    choices: [k8s_exec, rest, local]
+    choices: [k8s_exec, k8s_proxy, rest, local]
     default: k8s_exec
   alluxio_cli:
     description:
@@ -39,18 +47,31 @@ options:
     type: str
   alluxio_namespace:
     description:
-      - Namespace of the Alluxio master pod, for the V(k8s_exec) transport.
+      - Namespace of the Alluxio master pod, for the V(k8s_exec) and V(k8s_proxy) transports.
     type: str
     default: default
   alluxio_pod:
     description:
-      - Name of the pod to run the CLI in, for the V(k8s_exec) transport.
+      - Name of the Alluxio master pod, for the V(k8s_exec) transport (the CLI runs in it) and the V(k8s_proxy)
+        transport (its ports are reached).
     type: str
     default: alluxio-master-0
   alluxio_container:
     description:
-      - Container of O(alluxio_pod) to run the CLI in. Defaults to the pod's first container.
+      - Container of O(alluxio_pod) to run the CLI in, for the V(k8s_exec) transport. Defaults to the pod's first
+        container.
     type: str
+  alluxio_web_port:
+    description:
+      - Port of the master web server (C(alluxio.master.web.port)) in O(alluxio_pod), for the V(k8s_proxy) transport.
+    type: int
+    default: 19999
+  alluxio_proxy_port:
+    description:
+      - Port of the Alluxio REST proxy (C(alluxio.proxy.web.port)) in O(alluxio_pod), for path operations with the
+        V(k8s_proxy) transport.
+    type: int
+    default: 39999
   alluxio_timeout:
     description:
       - Seconds one call to Alluxio may take.

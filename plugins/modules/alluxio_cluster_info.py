@@ -13,7 +13,7 @@ description:
     C(alluxio fsadmin report capacity)), the lost workers, and cluster totals.
   - With O(wait_for_workers), waits until that many workers are live and report a non-zero capacity, which is how
     a deployment knows Alluxio is ready for data.
-  - Over the V(rest) transport byte counts are exact; the CLI prints them rounded to two decimals.
+  - Over the V(rest) and V(k8s_proxy) transports byte counts are exact; the CLI prints them rounded to two decimals.
 extends_documentation_fragment:
   - alluxio_spark.k8s.alluxio_transport
   - kubernetes.core.k8s_auth_options
@@ -42,7 +42,7 @@ options:
     type: int
     default: 30
 requirements:
-  - kubernetes >= 24.2.0 (for the V(k8s_exec) transport)
+  - kubernetes >= 24.2.0 (for the V(k8s_exec) and V(k8s_proxy) transports)
 notes:
   - Read-only; always returns RV(ignore:changed=false).
 seealso:
@@ -64,6 +64,12 @@ EXAMPLES = r"""
   alluxio_spark.k8s.alluxio_cluster_info:
     alluxio_transport: rest
     alluxio_master_url: http://alluxio-master-0.alluxio:19999
+  register: cluster
+
+- name: The same, exact, through the Kubernetes API server's pod proxy
+  alluxio_spark.k8s.alluxio_cluster_info:
+    alluxio_transport: k8s_proxy
+    alluxio_namespace: alluxio
   register: cluster
 """
 
@@ -106,7 +112,7 @@ lost_workers:
   elements: str
   sample: []
 exact:
-  description: Whether the byte counts are exact (V(rest)) or rounded by the CLI.
+  description: Whether the byte counts are exact (V(rest), V(k8s_proxy)) or rounded by the CLI.
   returned: always
   type: bool
   sample: true

@@ -64,7 +64,7 @@ attributes:
     details:
       - Not with O(force=true), which always replaces.
 requirements:
-  - kubernetes >= 24.2.0 (for the V(k8s_exec) transport)
+  - kubernetes >= 24.2.0 (for the V(k8s_exec) and V(k8s_proxy) transports)
 seealso:
   - module: alluxio_spark.k8s.alluxio_file_info
 author:

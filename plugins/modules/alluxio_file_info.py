@@ -49,7 +49,7 @@ options:
       - Namespace of the worker pods. Defaults to O(alluxio_namespace).
     type: str
 requirements:
-  - kubernetes >= 24.2.0 (for O(resolve_nodes) and the V(k8s_exec) transport)
+  - kubernetes >= 24.2.0 (for O(resolve_nodes) and the V(k8s_exec) and V(k8s_proxy) transports)
 notes:
   - Read-only; always returns RV(ignore:changed=false). A missing path is not an error, it returns RV(exists=false).
 seealso:

@@ -33,8 +33,9 @@ options:
     default: false
   per_worker:
     description:
-      - Also read each live worker's own counters from its web port (V(rest) transport only), to see which node
-        served the bytes.
+      - Also read each live worker's own counters from its web port, to see which node served the bytes.
+      - V(rest) transport only. The workers' web ports are reached by URL; the V(k8s_proxy) transport knows only the
+        master pod.
     type: bool
     default: false
 attributes:
@@ -49,11 +50,12 @@ attributes:
     details:
       - Reading is idempotent. O(reset=true) always clears, and so always reports a change.
 requirements:
-  - kubernetes >= 24.2.0 (for the V(k8s_exec) transport)
+  - kubernetes >= 24.2.0 (for the V(k8s_exec) and V(k8s_proxy) transports)
 notes:
   - Clients report their counters to the master in heartbeats (every 10 s by default, and when they exit); workers
     every second. Read after the job has finished.
-  - Over V(rest) the counters are exact; the CLI prints byte counters rounded (C(290.47KB)), RV(exact) says which.
+  - Over V(rest) and V(k8s_proxy) the counters are exact; the CLI prints byte counters rounded (C(290.47KB)),
+    RV(exact) says which.
 seealso:
   - module: alluxio_spark.k8s.alluxio_cluster_info
 author:
@@ -77,6 +79,14 @@ EXAMPLES = r"""
 - name: Say which path the bytes took
   ansible.builtin.debug:
     msg: "domain socket {{ after.read_paths_delta.domain_socket }} B, network {{ after.read_paths_delta.network }} B"
+
+- name: Exact counters from the master pod, through the Kubernetes API server (no route to the pod network needed)
+  alluxio_spark.k8s.alluxio_metrics_info:
+    alluxio_transport: k8s_proxy
+    alluxio_namespace: alluxio
+    alluxio_pod: alluxio-master-0
+    kubeconfig: ~/.kube/config
+  register: counters
 """
 
 RETURN = r"""
@@ -113,7 +123,7 @@ workers:
   type: dict
   sample: {"172.31.250.11": {"BytesReadDomain": 3145728, "BytesReadRemote": 0, "BytesReadCache": 3145728}}
 exact:
-  description: Whether byte counters are exact (V(rest)) or rounded by the CLI.
+  description: Whether byte counters are exact (V(rest), V(k8s_proxy)) or rounded by the CLI.
   returned: always
   type: bool
   sample: true
@@ -161,8 +171,8 @@ def run(module):
     params = module.params
     base = baseline_counters(params["baseline"]) if params["baseline"] is not None else None
     if params["per_worker"] and params["alluxio_transport"] != "rest":
-        raise AlluxioError("per_worker needs the rest transport (the workers' web ports); the CLI reports cluster "
-                           "counters only")
+        raise AlluxioError("per_worker needs the rest transport: it reads each worker's web port by URL (the CLI "
+                           "transports report cluster counters only, and k8s_proxy reaches only the master pod)")
     client = client_from_module(module)
     if params["reset"] and not module.check_mode:
         client.clear_metrics()

@@ -14,8 +14,8 @@ import os
 import re
 import uuid
 
-from ansible.module_utils.six.moves.urllib.parse import quote
-from ansible.module_utils.urls import open_url
+from typing import Any, Callable, Dict, List, Optional, Tuple
+from urllib.parse import quote
 
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio import parsers
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.errors import (
@@ -141,7 +141,7 @@ done
 """
 
 
-def _http_error(method, url, code, text):
+def _http_error(method: str, where: str, code: int, text: str) -> AlluxioError:
     """Alluxio answers errors with JSON ``{"statusCode": ..., "message": ...}``; anything else is not Alluxio."""
     try:
         body = json.loads(text)
@@ -149,117 +149,139 @@ def _http_error(method, url, code, text):
         body = None
     if not isinstance(body, dict) or "statusCode" not in body:
         return AlluxioProtocolError("%s answered HTTP %s with something that is not an Alluxio error (%r): is it the "
-                                    "Alluxio master web port (19999) or proxy (39999)?" % (url, code, text[:120]))
+                                    "Alluxio master web port (19999) or proxy (39999)?" % (where, code, text[:120]))
     if body["statusCode"] == "NOT_FOUND":
-        return AlluxioNotFoundError(body.get("message") or url)
-    return AlluxioCommandError([method, url], "%s %s" % (code, body["statusCode"]), body.get("message") or "")
+        return AlluxioNotFoundError(body.get("message") or where)
+    return AlluxioCommandError([method, where], "%s %s" % (code, body["statusCode"]), body.get("message") or "")
 
 
-class RestClient(object):
-    """The master web port (``/api/v1/master``) for cluster data and exact counters, the proxy for paths."""
+_CHUNK = 8 * 1024 * 1024
+
+
+class RestClient:
+    """Alluxio's REST API: the master web port (``/api/v1/master``) for cluster data and exact counters, the proxy
+    (``/api/v1/paths``, ``/api/v1/streams``) for paths. Each is an endpoint of :mod:`http`: a URL, or a pod's port
+    through the Kubernetes API server; this class does not know which."""
 
     exact_metrics = True
 
-    def __init__(self, master_url, proxy_url, timeout=30, validate_certs=True):
-        self.master_url = master_url.rstrip("/")
-        self.proxy_url = proxy_url.rstrip("/")
-        self.timeout = timeout
-        self.validate_certs = validate_certs
+    def __init__(self, master: Any, proxy: Any, worker_endpoint: Optional[Callable[[str, int], Any]] = None) -> None:
+        self.master = master
+        self.proxy = proxy
+        self.worker_endpoint = worker_endpoint
 
-    def _request(self, url, method="GET", body=None, content_type="application/json"):
+    def _open(self, endpoint: Any, method: str, path: str, body: Optional[bytes] = None,
+              content_type: Optional[str] = None) -> Any:
+        """An answer with a 2xx status (its body unread); an Alluxio error answer becomes a typed error."""
+        if body is None and method == "POST":
+            body, content_type = b"", content_type or "application/json"
+        answer = endpoint.open(method, path, body, content_type)
+        if answer.status >= 300:
+            text = answer.text()
+            answer.close()
+            raise _http_error(method, "%s%s" % (endpoint, path), answer.status, text)
+        return answer
+
+    def _request(self, endpoint: Any, method: str, path: str, body: Optional[bytes] = None,
+                 content_type: Optional[str] = None) -> bytes:
+        answer = self._open(endpoint, method, path, body, content_type)
         try:
-            response = open_url(url, method=method, data=body, timeout=self.timeout, validate_certs=self.validate_certs,
-                                headers={"Content-Type": content_type} if body is not None or method == "POST" else {})
-            return response.read()
-        except Exception as exc:  # pylint: disable=broad-exception-caught
-            code = getattr(exc, "code", None)
-            if code is not None:
-                payload = exc.read() if hasattr(exc, "read") else b""
-                raise _http_error(method, url, code, payload.decode("utf-8", "replace"))
-            raise AlluxioConnectionError("cannot reach %s: %s. Check the URL and that the Alluxio %s is running."
-                                         % (url, exc, "master" if url.startswith(self.master_url) else "proxy"))
+            return answer.read()
+        finally:
+            answer.close()
 
-    def _json(self, url, method="GET", body=None):
-        raw = self._request(url, method, None if body is None else json.dumps(body).encode("utf-8"))
+    def _json(self, endpoint: Any, method: str, path: str, body: Any = None) -> Any:
+        data = None if body is None else json.dumps(body).encode("utf-8")
+        raw = self._request(endpoint, method, path, data, "application/json" if data is not None else None)
         try:
             return json.loads(raw.decode("utf-8")) if raw else None
         except ValueError:
-            raise AlluxioProtocolError("%s did not answer with JSON (%r): is it an Alluxio port?" % (url, raw[:80]))
+            raise AlluxioProtocolError("%s%s did not answer with JSON (%r): is it an Alluxio port?"
+                                       % (endpoint, path, raw[:80]))
 
-    def master_info(self):
-        info = self._json(self.master_url + "/api/v1/master/info")
+    def master_info(self) -> Dict[str, Any]:
+        info = self._json(self.master, "GET", "/api/v1/master/info")
         if not isinstance(info, dict) or "version" not in info or "workers" not in info:
             raise AlluxioProtocolError("%s answered, but not as an Alluxio master web port (no version/workers)"
-                                       % self.master_url)
+                                       % self.master)
         return info
 
-    def _path(self, path, action, body=None, query=""):
-        url = "%s/api/v1/paths/%s/%s%s" % (self.proxy_url, quote(path, safe="/"), action, query)
-        return self._json(url, "POST", body if body is not None else {})
+    def _path(self, path: str, action: str, body: Any = None, query: str = "") -> Any:
+        return self._json(self.proxy, "POST", "/api/v1/paths/%s/%s%s" % (quote(path, safe="/"), action, query),
+                          body if body is not None else {})
 
-    def version(self):
-        return self.master_info()["version"]
+    def _stream(self, stream: Any, action: str, body: bytes = b"") -> Any:
+        return self._open(self.proxy, "POST", "/api/v1/streams/%s/%s" % (stream, action), body,
+                          "application/octet-stream")
 
-    def status(self, path):
+    def status(self, path: str) -> Optional[Dict[str, Any]]:
         try:
             answer = self._path(path, "get-status")
         except AlluxioNotFoundError:
             return None
         if not isinstance(answer, dict) or "path" not in answer:
             raise AlluxioProtocolError("%s answered get-status without a file status: is it an Alluxio proxy?"
-                                       % self.proxy_url)
+                                       % self.proxy)
         return parsers.normalize_file_info(answer)
 
-    def tree(self, path):
+    def tree(self, path: str) -> Tuple[bool, List[Dict[str, Any]]]:
         """``(is_dir, files)`` from one ``list-status`` call (recursive): a file lists itself, a directory its tree."""
         entries = self._path(path, "list-status", {"recursive": True})
         if not isinstance(entries, list):
-            raise AlluxioProtocolError("%s answered list-status without a list: is it an Alluxio proxy?" % self.proxy_url)
+            raise AlluxioProtocolError("%s answered list-status without a list: is it an Alluxio proxy?" % self.proxy)
         statuses = [parsers.normalize_file_info(e) for e in entries]
         is_dir = not (len(statuses) == 1 and statuses[0]["path"] == path and not statuses[0]["is_dir"])
         files = [s for s in statuses if not s["is_dir"]]
         return is_dir, sorted(files, key=lambda f: f["path"])
 
-    def checksum(self, path):
+    def checksum(self, path: str) -> str:
+        """MD5 of the file's bytes, read through the proxy in chunks (never the whole file in memory)."""
         digest = hashlib.md5()
         stream = self._path(path, "open-file")
         try:
-            digest.update(self._request("%s/api/v1/streams/%s/read" % (self.proxy_url, stream), "POST", b""))
+            answer = self._stream(stream, "read")
+            try:
+                for chunk in iter(lambda: answer.read(_CHUNK), b""):
+                    digest.update(chunk)
+            finally:
+                answer.close()
         finally:
-            self._request("%s/api/v1/streams/%s/close" % (self.proxy_url, stream), "POST", b"")
+            self._stream(stream, "close").close()
         return digest.hexdigest()
 
-    def cluster(self):
+    def cluster(self) -> Dict[str, Any]:
         return {"workers": parsers.workers_from_master_info(self.master_info())}
 
-    def metrics(self):
+    def metrics(self) -> Dict[str, Any]:
         return parsers.metrics_from_json(self.master_info())
 
-    def worker_metrics(self):
+    def worker_metrics(self) -> Dict[str, Dict[str, int]]:
         """Per-worker counters from each live worker's web port (``Worker.<name>.<host>``), by worker host."""
+        if self.worker_endpoint is None:
+            raise AlluxioError("per_worker needs the rest transport (the workers' web ports reached directly)")
         result = {}
-        scheme = self.master_url.split("://", 1)[0]
         for worker in parsers.workers_from_master_info(self.master_info()):
             if worker["state"] == "LOST" or not worker["host"]:
                 continue
-            url = "%s://%s:%s/metrics/json/" % (scheme, worker["host"], worker.get("web_port") or 30000)
-            result[worker["host"]] = parsers.worker_counters(self._json(url), worker["host"])
+            endpoint = self.worker_endpoint(worker["host"], worker.get("web_port") or 30000)
+            result[worker["host"]] = parsers.worker_counters(self._json(endpoint, "GET", "/metrics/json/"),
+                                                             worker["host"])
         return result
 
-    def clear_metrics(self):
+    def clear_metrics(self) -> None:
         raise AlluxioError("clearing metrics needs the alluxio CLI ('fsadmin metrics clear'): use the local or "
                            "k8s_exec transport, or pass a baseline instead of reset")
 
-    def mkdir(self, path):
+    def mkdir(self, path: str) -> None:
         self._path(path, "create-directory", {"recursive": True, "allowExists": True})
 
-    def remove(self, path, recursive=False):
+    def remove(self, path: str, recursive: bool = False) -> None:
         self._path(path, "delete", {"recursive": recursive, "unchecked": recursive})
 
-    def rename(self, src, dst):
+    def rename(self, src: str, dst: str) -> None:
         self._path(src, "rename", query="?dst=" + quote(dst, safe="/"))
 
-    def upload(self, local_path, dest):
+    def upload(self, local_path: str, dest: str) -> None:
         """Write a file, or every file of a directory tree, through the proxy's streams."""
         if os.path.isdir(local_path):
             self.mkdir(dest)
@@ -274,15 +296,11 @@ class RestClient(object):
         else:
             self._upload_file(local_path, dest)
 
-    def _upload_file(self, local_path, dest):
+    def _upload_file(self, local_path: str, dest: str) -> None:
         stream = self._path(dest, "create-file", {"writeType": "CACHE_THROUGH", "recursive": True})
-        base = "%s/api/v1/streams/%s" % (self.proxy_url, stream)
         try:
             with open(local_path, "rb") as handle:
-                while True:
-                    chunk = handle.read(8 * 1024 * 1024)
-                    if not chunk:
-                        break
-                    self._request(base + "/write", "POST", chunk, "application/octet-stream")
+                for chunk in iter(lambda: handle.read(_CHUNK), b""):
+                    self._stream(stream, "write", chunk).close()
         finally:
-            self._request(base + "/close", "POST", b"")
+            self._stream(stream, "close").close()

@@ -9,63 +9,28 @@ kubernetes.core's auth options, so ``module_defaults: group/k8s`` and ``K8S_AUTH
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 import time
+from typing import Any, List, Optional, Sequence, Tuple, Union
 
-from ansible_collections.alluxio_spark.k8s.plugins.module_utils._k8s.errors import (
-    MISSING_KUBERNETES_MSG,
-    K8sClientError,
-    K8sError,
+# core_v1_from_module and K8S_AUTH_ARG_SPEC lived here before client.py; they stay importable from this module.
+from ansible_collections.alluxio_spark.k8s.plugins.module_utils._k8s.client import (  # noqa: F401
+    K8S_AUTH_ARG_SPEC,
+    UNREACHABLE,
+    api_host,
+    core_v1_from_module,
 )
+from ansible_collections.alluxio_spark.k8s.plugins.module_utils._k8s.errors import MISSING_KUBERNETES_MSG, K8sError
 
 try:
-    from kubernetes.client import CoreV1Api
     from kubernetes.client.exceptions import ApiException
     from kubernetes.stream import stream
 except ImportError as exc:
-    CoreV1Api = ApiException = stream = None
+    ApiException = stream = None
     KUBERNETES_IMPORT_ERROR = exc
 else:
     KUBERNETES_IMPORT_ERROR = None
-
-try:
-    from ansible_collections.kubernetes.core.plugins.module_utils.args_common import AUTH_ARG_SPEC as _CORE_AUTH_ARG_SPEC
-    from ansible_collections.kubernetes.core.plugins.module_utils.k8s.client import get_api_client
-except ImportError as exc:
-    _CORE_AUTH_ARG_SPEC = None
-    get_api_client = None
-    K8S_CORE_IMPORT_ERROR = exc
-else:
-    K8S_CORE_IMPORT_ERROR = None
-
-# kubernetes.core 6.2.0's AUTH_ARG_SPEC, used only when that collection cannot be imported, so that a module still
-# parses its options and then fails with "install kubernetes.core" instead of "unsupported parameter: kubeconfig".
-_FALLBACK_AUTH_ARG_SPEC = {
-    "kubeconfig": {"type": "raw", "no_log": True},
-    "context": {},
-    "host": {},
-    "api_key": {"no_log": True},
-    "username": {},
-    "password": {"no_log": True},
-    "validate_certs": {"type": "bool", "aliases": ["verify_ssl"]},
-    "ca_cert": {"type": "path", "aliases": ["ssl_ca_cert"]},
-    "client_cert": {"type": "path", "aliases": ["cert_file"]},
-    "client_key": {"type": "path", "aliases": ["key_file"]},
-    "proxy": {"type": "str"},
-    "no_proxy": {"type": "str"},
-    "proxy_headers": {"type": "dict", "options": {
-        "proxy_basic_auth": {"type": "str", "no_log": True},
-        "basic_auth": {"type": "str", "no_log": True},
-        "user_agent": {"type": "str"},
-    }},
-    "persist_config": {"type": "bool"},
-    "impersonate_user": {},
-    "impersonate_groups": {"type": "list", "elements": "str"},
-}
-
-K8S_AUTH_ARG_SPEC = copy.deepcopy(_CORE_AUTH_ARG_SPEC if _CORE_AUTH_ARG_SPEC is not None else _FALLBACK_AUTH_ARG_SPEC)
 
 STDIN_CHANNEL = 0
 STDOUT_CHANNEL = 1
@@ -77,9 +42,6 @@ STDIN_CHUNK_SIZE = 64 * 1024
 _POLL_SECONDS = 1.0
 
 _HANDSHAKE_STATUS = re.compile(r"Handshake status (\d{3})")
-_UNREACHABLE = re.compile(r"Connection refused|Max retries exceeded|Name or service not known|nodename nor servname|"
-                          r"Temporary failure in name resolution|timed out|No route to host|Network is unreachable|"
-                          r"CERTIFICATE_VERIFY_FAILED", re.IGNORECASE)
 
 
 class K8sExecError(K8sError):
@@ -180,7 +142,7 @@ class K8sExecRunner(object):
         if status == 401:
             return K8sExecError("exec into %s unauthorized (HTTP 401): the token or client certificate was refused"
                                 % where, "unauthorized")
-        if status == 0 and _UNREACHABLE.search(text):
+        if status == 0 and UNREACHABLE.search(text):
             return K8sExecError("exec into %s failed: the Kubernetes API server at %s was unreachable (%s); check host, "
                                 "kubeconfig and context" % (where, self._api_host(), text.strip()[:500]), "unreachable")
         return K8sExecError("exec into %s failed: %s" % (where, detail or "HTTP %s" % status), "exec_failed")
@@ -255,40 +217,3 @@ class K8sExecRunner(object):
         # No exit code: the command did not start (not found, not executable) or the runtime failed.
         raise K8sExecError("%r in %s could not run: %s" % (list(argv), self._where(), status.get("message") or raw[:500]),
                            "exec_failed")
-
-
-class _AuthOnlyModule(object):
-    """What kubernetes.core's ``get_api_client`` reads from a module: params, ``requires``, no server-side dry run.
-
-    Lets a plain AnsibleModule (not kubernetes.core's AnsibleK8SModule) build a client; exec and list calls are never
-    dry runs, so ``server_side_dry_run`` is always false.
-    """
-
-    server_side_dry_run = False
-
-    def __init__(self, module):
-        self.params = module.params
-
-    def requires(self, dependency, minimum=None, reason=None):
-        from ansible_collections.kubernetes.core.plugins.module_utils.k8s.core import requires
-        requires(dependency, minimum, reason=reason)
-
-
-def core_v1_from_module(module):
-    """A ``CoreV1Api`` built from the module's kubernetes.core auth options (or ``K8S_AUTH_*``, kubeconfig, in-cluster)."""
-    if KUBERNETES_IMPORT_ERROR is not None:
-        raise K8sClientError("%s (import error: %s)" % (MISSING_KUBERNETES_MSG, KUBERNETES_IMPORT_ERROR))
-    if K8S_CORE_IMPORT_ERROR is not None:
-        raise K8sClientError("this module needs the kubernetes.core collection (ansible-galaxy collection install "
-                             "kubernetes.core) to read the Kubernetes auth options (import error: %s)" % K8S_CORE_IMPORT_ERROR)
-    try:
-        k8s_client = get_api_client(module=_AuthOnlyModule(module))
-    except Exception as exc:  # CoreException, ConfigException, missing files, the discovery request failing
-        detail = " ".join(line.strip() for line in str(exc).splitlines()[:3] if line.strip())[:500]
-        if _UNREACHABLE.search(detail):
-            raise K8sClientError("cannot reach the Kubernetes API server (%s); check host, kubeconfig and context, and "
-                                 "that the server is running" % detail)
-        raise K8sClientError("cannot build a Kubernetes API client: %s. Set kubeconfig (and context), or host with "
-                             "api_key or client_cert/client_key, or the K8S_AUTH_* environment variables" % detail)
-    # kubernetes.core 6.x: K8SClient.client is its DynamicClient, whose .client is the kubernetes ApiClient.
-    return CoreV1Api(k8s_client.client.client)

@@ -9,7 +9,6 @@ import json
 import pytest
 
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._k8s import exec as k8s_exec
-from ansible_collections.alluxio_spark.k8s.plugins.module_utils._k8s.errors import K8sClientError
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._k8s.exec import K8sExecError, K8sExecRunner
 
 pytestmark = pytest.mark.skipif(k8s_exec.KUBERNETES_IMPORT_ERROR is not None, reason="kubernetes client not installed")
@@ -198,53 +197,3 @@ def test_old_client_without_binary_streams(monkeypatch):
     runner, dummy = runner_with(monkeypatch, TypeError("Got an unexpected keyword argument 'binary' to method x"))
     with pytest.raises(K8sExecError, match="kubernetes>=30"):
         runner.run(["true"])
-
-
-def test_auth_arg_spec_is_a_copy_of_kubernetes_core():
-    from ansible_collections.kubernetes.core.plugins.module_utils.args_common import AUTH_ARG_SPEC
-    assert k8s_exec.K8S_AUTH_ARG_SPEC == AUTH_ARG_SPEC
-    assert k8s_exec.K8S_AUTH_ARG_SPEC is not AUTH_ARG_SPEC
-    assert k8s_exec.K8S_AUTH_ARG_SPEC["proxy_headers"] is not AUTH_ARG_SPEC["proxy_headers"]
-    # The fallback used without kubernetes.core must not drift from the release it was copied from.
-    assert k8s_exec._FALLBACK_AUTH_ARG_SPEC == AUTH_ARG_SPEC
-
-
-class FakeModule(object):
-    def __init__(self, **params):
-        self.params = dict((key, None) for key in k8s_exec.K8S_AUTH_ARG_SPEC)
-        self.params.update(params)
-
-
-class FakeDynamicClient(object):
-    """kubernetes.core's dynamic client without its discovery request: keeps the ApiClient as ``.client``."""
-
-    def __init__(self, client, discoverer=None):
-        self.client = client
-
-
-def test_core_v1_from_module_uses_the_auth_options(monkeypatch):
-    from ansible_collections.kubernetes.core.plugins.module_utils.k8s import client as core_client
-    for name in ("KUBECONFIG", "K8S_AUTH_KUBECONFIG", "K8S_AUTH_HOST", "K8S_AUTH_API_KEY"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr(core_client.k8sdynamicclient, "K8SDynamicClient", FakeDynamicClient)
-    monkeypatch.setattr(core_client, "_pool", {})
-    api = k8s_exec.core_v1_from_module(FakeModule(host="https://10.0.0.1:6443/", api_key="t0ken", validate_certs=False))
-    configuration = api.api_client.configuration
-    assert configuration.host == "https://10.0.0.1:6443"
-    assert configuration.api_key == {"authorization": "Bearer t0ken"}
-    assert configuration.verify_ssl is False
-
-
-def test_core_v1_from_module_says_when_the_server_is_unreachable(monkeypatch):
-    def refuse(module=None):
-        raise OSError("HTTPSConnectionPool(host='10.0.0.1', port=6443): Max retries exceeded (Caused by "
-                      "NewConnectionError('[Errno 111] Connection refused'))")
-    monkeypatch.setattr(k8s_exec, "get_api_client", refuse)
-    with pytest.raises(K8sClientError, match=r"cannot reach the Kubernetes API server \(HTTPSConnectionPool"):
-        k8s_exec.core_v1_from_module(FakeModule(host="https://10.0.0.1:6443"))
-
-
-def test_core_v1_from_module_explains_bad_credentials(monkeypatch, tmp_path):
-    monkeypatch.setenv("KUBERNETES_SERVICE_HOST", "")
-    with pytest.raises(K8sClientError, match="cannot build a Kubernetes API client: .*Set kubeconfig"):
-        k8s_exec.core_v1_from_module(FakeModule(kubeconfig=str(tmp_path / "missing")))
