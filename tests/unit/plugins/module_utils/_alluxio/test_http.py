@@ -17,7 +17,7 @@ import threading
 import pytest
 
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio import http as alluxio_http
-from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.client import RestClient
+from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.rest import RestClient
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.errors import (
     AlluxioConnectionError,
     AlluxioNotFoundError,
