@@ -33,10 +33,10 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 -include mk/*.mk
 
 .PHONY: help venv venv-latest collection-link test-tree units pytest sanity lint changelog-lint build install-check \
-        test test-latest demo lab-up lab-down lab-status clean
+        test test-latest demo recipe lab-up lab-down lab-status clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
 
 $(REQ_STAMP): requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11 (or set PYTHON=...)" >&2; exit 1; }
@@ -51,9 +51,21 @@ collection-link:
 	@mkdir -p $(COLL_PATH)/ansible_collections/$(NS)
 	@ln -sfn $(CURDIR) $(COLL_PATH)/ansible_collections/$(NS)/$(COLL)
 
-test-tree: venv
+# The lab's state, as lab/common.sh finds it.
+LAB_STATE_DIR := $(or $(ALLUXIO_SPARK_LAB_STATE),$(CURDIR)/.lab)
+
+# ansible-test passes no environment of its own to a test: the lab targets (those that run setup_lab) get the lab's
+# location as env/set aliases in this copy, and .lab links to the lab's state as in the working copy.
+test-tree: venv ## the copy of the collection ansible-test runs in (.build/test/ansible_collections/alluxio_spark/k8s)
 	@rm -rf $(TEST_TREE) && mkdir -p $(TEST_TREE)
 	@git ls-files -co --exclude-standard -z | tar --null -T - -cf - | tar -x -C $(TEST_TREE)
+	@for aliases in $(TEST_TREE)/tests/integration/targets/*/aliases; do \
+	  if [[ $$aliases == */setup_lab/aliases ]] || grep -qx 'setup/once/setup_lab' "$$aliases"; then \
+	    printf 'env/set/%s/%s\n' ALLUXIO_SPARK_REPO $(TEST_TREE) ALLUXIO_SPARK_LAB_STATE $(LAB_STATE_DIR) \
+	      $(if $(ALLUXIO_SPARK_CACHE),ALLUXIO_SPARK_CACHE $(ALLUXIO_SPARK_CACHE)) >>"$$aliases"; \
+	  fi; \
+	done
+	@ln -sfn $(LAB_STATE_DIR) $(TEST_TREE)/.lab
 	@cd $(TEST_TREE) && git init -q && git add -A
 	@# the collections ours builds on, from the `ansible` wheel, beside it (ansible-test looks only there)
 	@site=$$($(BIN)/python -c 'import ansible_collections; print(list(ansible_collections.__path__)[0])'); \
@@ -111,9 +123,10 @@ test-latest: ## sanity + units on the newest ansible-core (needs Python >= 3.12)
 	fi
 
 # The parts of `make test`, in order: quick checks first, then the ones that need the lab.
-TEST_PARTS ?= units sanity lint changelog-lint install-check test-latest integration demo molecule
+TEST_PARTS ?= units sanity lint changelog-lint docs-lint docs galaxy-importer install-check test-latest integration demo \
+              recipe molecule
 
-test: venv ## everything: units, sanity, lint, changelog, build+install, newest core, lab integration, molecule
+test: venv ## everything: units, sanity, lint, changelog, docs, Galaxy import, build+install, newest core, lab, molecule
 	@start=$$(date +%s); \
 	for part in $(TEST_PARTS); do \
 	  t0=$$(date +%s); echo ">>> make $$part"; \
@@ -124,6 +137,12 @@ test: venv ## everything: units, sanity, lint, changelog, build+install, newest 
 
 demo: venv lab-images ## set up the toolchain, the local lab and its images, then run the recipe on it
 	@tools/demo.sh
+
+# After make demo: site.yml's report holds what the recipe promises, a second run and a check-mode run change nothing;
+# then the end-to-end benchmark from the two runs it timed.
+recipe: venv
+	$(MAKE) --no-print-directory integration INTEGRATION_TARGETS=recipe
+	ALLUXIO_SPARK_LAB_STATE=$${ALLUXIO_SPARK_LAB_STATE:-$(CURDIR)/.lab} $(BIN)/python benchmarks/end_to_end.py --recorded
 
 lab-up: ## start the local lab (Docker engine, node containers, Alluxio); idempotent
 	lab/lab.sh up

@@ -1,27 +1,39 @@
 #!/usr/bin/env python
 # Copyright (c) alluxio_spark.k8s contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Image distribution to the lab's three nodes, measured side by side in one run and printed as ratios.
+"""Image distribution to the lab's three nodes, measured side by side in one run and printed with every figure used.
 
-  make bench-images            # or: PYTHONPATH=.build/collections .venv/bin/python benchmarks/image_distribution.py [MiB]
+  make bench-images            # or: PYTHONPATH=.build/collections .venv/bin/python benchmarks/image_distribution.py \
+                               #        [--mib 1024] [--runtime containerd|docker]
 
-A ~1 GB image (local/aslab-debian:bookworm plus random-data layers, built here once and kept) goes to aslab-node1..3
-(Docker in each node) by:
-  recipe      docker save -o, then per node in turn: scp, ssh docker load, rm (the manual recipe)
-  raw bound   the same archive bytes piped to every node at once: cat archive | ssh node 'cat >/dev/null' (x3);
-              no save, no disk write, no load: a floor for any copy-based method, not a method
-  ours        the image_distribution role, archive mode (save once, parallel copy over ssh, sha256 check, load)
-  ours-stream the role with image_distribution_stream (docker save | ssh node docker load, per node, in parallel)
-  re-run      the role again when every node has the image
-Before each method the image is removed from every node. Every number printed is measured in this run.
+A ~1 GiB image (local/aslab-debian:bookworm plus four random-data layers, built here once and kept) goes to
+aslab-node1..3 (containerd's k8s.io namespace by default, the runtime kubelet uses; or the Docker in each node):
+
+  save        docker save of the image to /dev/null on the controller (what every save-based method pays once)
+  recipe      docker save -o, then per node in turn: scp, ssh load, rm (the manual recipe)
+  floor_copy  the same archive piped to every node at once: cat | ssh node 'cat >/dev/null' (no save, no load)
+  floor_load  every node loading the archive from its own disk, all at once (copied there untimed first): the lab's
+              shared-disk bound
+  floor       max(floor_copy, floor_load)
+  stream_whole the image_distribution role, stream mode, every node sent the whole image (partial off)
+  stream      the same with the defaults: a node is not sent the layers it already holds (here the base layer,
+              which the lab nodes hold from other images)
+  rebuild     the image rebuilt with one new 10 MiB layer, streamed (nodes hold the rest); bytes per node printed
+  re-run      the role again when every node is current
+  archive     the role, archive mode (ssh transfer)
+  registry    the role, registry mode, through a registry started here with empty storage (a registry that already
+              holds the layers would make the push free); then the rebuild through it
+
+Before each full method the image is removed from every node. Only the benchmark's own images are touched.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
-import re
 import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -33,15 +45,19 @@ SSH_CONFIG = os.path.join(STATE, "ssh_config")
 NODES = ["aslab-node1", "aslab-node2", "aslab-node3"]
 BASE = "local/aslab-debian:bookworm"
 IMAGE = "local/aslab-bench:1g"
+REBUILT = "local/aslab-bench:1g-rebuilt"
 LAYERS = 4
+REBUILD_MIB = 10
 PLAYBOOK = os.path.join(REPO, "tests", "integration", "targets", "image_distribution", "files", "distribute.yml")
 BIN = os.path.dirname(sys.executable)
+GATEWAY = "172.31.250.1"
+REGISTRY_PORT = 5001
 
 
-def sh(cmd, check=True, quiet=True):
-    """Run a bash command; return stdout."""
-    proc = subprocess.run(["bash", "-o", "pipefail", "-c", cmd], stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE if quiet else None, universal_newlines=True, check=False)
+def sh(cmd, check=True):
+    """Run a bash command (pipefail); return stdout."""
+    proc = subprocess.run(["bash", "-o", "pipefail", "-c", cmd], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          universal_newlines=True, check=False, timeout=3600)
     if check and proc.returncode != 0:
         raise SystemExit("command failed (%d): %s\n%s" % (proc.returncode, cmd, (proc.stderr or "")[-2000:]))
     return proc.stdout
@@ -57,71 +73,169 @@ def timed(fn):
     return time.monotonic() - start, result
 
 
-def build_image(mib):
+def qualified(name):
+    """The name as containerd stores it."""
+    first = name.split("/")[0]
+    return name if ("." in first or ":" in first) and "/" in name else "docker.io/" + name
+
+
+class Runtime:
+    """The node-side commands of the two runtimes the benchmark can use (the recipe's commands, typed as a user
+    would; the role never sees these)."""
+
+    def __init__(self, kind):
+        self.kind = kind
+
+    def load(self, path):
+        if self.kind == "docker":
+            return "docker load -q -i %s >/dev/null" % path
+        return "ctr -n k8s.io images import %s >/dev/null" % path
+
+    def remove(self, name, image_id):
+        if self.kind == "docker":
+            return "docker rmi -f %s >/dev/null 2>&1; true" % name
+        return "ctr -n k8s.io images rm --sync %s %s >/dev/null 2>&1; true" % (qualified(name), image_id)
+
+    def has(self, name, image_id):
+        """A command that prints "yes" when the node holds ``name`` as ``image_id``."""
+        if self.kind == "docker":
+            return "[ \"$(docker image inspect -f '{{.Id}}' %s 2>/dev/null)\" = %s ] && echo yes" % (name, image_id)
+        return ("[ $(ctr -n k8s.io images list -q | grep -c -x -e %s -e %s) = 2 ] && echo yes"
+                % (qualified(name), image_id))
+
+
+def build_images(mib):
     wanted = "%d" % mib
-    found = sh("docker image inspect -f '{{ index .Config.Labels \"aslab.bench-mib\" }}' %s 2>/dev/null || true" % IMAGE)
-    if found.strip() == wanted:
-        return
-    print("building %s: %s + %d random layers of %d MiB (once; kept for later runs)"
-          % (IMAGE, BASE, LAYERS, mib // LAYERS))
+    found = sh("docker image inspect -f '{{ index .Config.Labels \"aslab.bench-mib\" }}' %s 2>/dev/null || true"
+               % IMAGE)
     ctx = tempfile.mkdtemp(prefix="aslab-bench-")
     try:
-        lines = ["FROM %s" % BASE, "LABEL aslab.bench-mib=%s" % wanted]
-        for i in range(LAYERS):
-            sh("head -c %dM /dev/urandom > %s/random%d.bin" % (mib // LAYERS, ctx, i))
-            lines.append("COPY random%d.bin /data/random%d.bin" % (i, i))
+        if found.strip() != wanted:
+            print("building %s: %s + %d random layers of %d MiB (once; kept for later runs)"
+                  % (IMAGE, BASE, LAYERS, mib // LAYERS), flush=True)
+            lines = ["FROM %s" % BASE, "LABEL aslab.bench-mib=%s" % wanted]
+            for i in range(LAYERS):
+                sh("head -c %dM /dev/urandom > %s/random%d.bin" % (mib // LAYERS, ctx, i))
+                lines.append("COPY random%d.bin /data/random%d.bin" % (i, i))
+            with open(os.path.join(ctx, "Dockerfile"), "w") as handle:
+                handle.write("\n".join(lines) + "\n")
+            sh("DOCKER_BUILDKIT=0 docker build -q -t %s %s" % (IMAGE, ctx))
+        # The rebuild gets a new random layer every run, so no node can hold it yet.
+        sh("head -c %dM /dev/urandom > %s/changed.bin" % (REBUILD_MIB, ctx))
         with open(os.path.join(ctx, "Dockerfile"), "w") as handle:
-            handle.write("\n".join(lines) + "\n")
-        sh("DOCKER_BUILDKIT=0 docker build -q -t %s %s" % (IMAGE, ctx))
+            handle.write("FROM %s\nCOPY changed.bin /data/changed.bin\n" % IMAGE)
+        sh("DOCKER_BUILDKIT=0 docker build -q -t %s %s" % (REBUILT, ctx))
     finally:
-        sh("rm -rf %s" % shlex.quote(ctx))
+        shutil.rmtree(ctx, ignore_errors=True)
 
 
-def clean_nodes():
-    """No copy of the image (nor its base) on any node, no leftover archive."""
+def clean_nodes(runtime, ids):
+    """No copy of the benchmark's images on any node, no leftover archive."""
     for node in NODES:
-        # Only the benchmark's image (its layers go with it); other images on the nodes are left alone.
-        sh(ssh(node, "docker rmi -f %s >/dev/null 2>&1; "
-                     "rm -f /var/tmp/bench.tar /var/tmp/.image-distribution-*; true" % IMAGE))
+        sh(ssh(node, "; ".join([runtime.remove(name, image_id) for name, image_id in ids.items()]
+                               + ["rm -f /var/tmp/bench.tar; rm -rf /var/tmp/image-distribution.*"])))
+        for name, image_id in ids.items():
+            if sh(ssh(node, runtime.has(name, image_id)), check=False).strip():
+                raise SystemExit("%s still has %s" % (node, name))
+
+
+def nodes_have(runtime, name, image_id):
     for node in NODES:
-        if sh(ssh(node, "docker images -q %s" % IMAGE)).strip():
-            raise SystemExit("%s still has %s" % (node, IMAGE))
+        if sh(ssh(node, runtime.has(name, image_id)), check=False).strip() != "yes":
+            raise SystemExit("%s does not have %s as %s after the run" % (node, name, image_id))
 
 
-def nodes_have(image_id):
-    for node in NODES:
-        got = sh(ssh(node, "docker image inspect -f '{{.Id}}' %s" % IMAGE), check=False).strip()
-        if got != image_id:
-            raise SystemExit("%s does not have %s after the run (%r)" % (node, image_id, got))
-
-
-def recipe(archive):
+def recipe(runtime, archive):
     sh("docker save -o %s %s" % (archive, IMAGE))
     for node in NODES:
         sh("scp -q -F %s %s %s:/var/tmp/bench.tar" % (shlex.quote(SSH_CONFIG), archive, node))
-        sh(ssh(node, "docker load -q -i /var/tmp/bench.tar && rm -f /var/tmp/bench.tar"))
+        sh(ssh(node, "%s && rm -f /var/tmp/bench.tar" % runtime.load("/var/tmp/bench.tar")))
 
 
-def raw_bound(archive):
+def floor_copy(archive):
     sh(" & ".join("cat %s | %s" % (archive, ssh(node, "cat >/dev/null")) for node in NODES) + " & wait")
 
 
+def floor_load(runtime, archive):
+    """Copy the archive to every node (not timed), then time the three loads from local disk, all at once."""
+    for node in NODES:
+        sh("cat %s | %s" % (archive, ssh(node, "cat > /var/tmp/bench.tar")))
+    seconds = timed(lambda: sh(" & ".join(ssh(node, runtime.load("/var/tmp/bench.tar")) for node in NODES)
+                               + " & wait"))[0]
+    for node in NODES:
+        sh(ssh(node, "rm -f /var/tmp/bench.tar"))
+    return seconds
+
+
 def role(inventory, extra):
-    extra = dict({"image_distribution_image": IMAGE}, **extra)
+    """Run the role; return (seconds, the parsed JSON callback output)."""
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.join(REPO, ".build", "collections"),
-               ANSIBLE_FORKS="10", ANSIBLE_DEPRECATION_WARNINGS="false")
-    proc = subprocess.run([os.path.join(BIN, "ansible-playbook"), "-i", inventory, PLAYBOOK, "-e", json.dumps(extra)],
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, env=env,
-                          check=False)
+               ANSIBLE_FORKS="10", ANSIBLE_DEPRECATION_WARNINGS="false", ANSIBLE_STDOUT_CALLBACK="ansible.posix.json",
+               ANSIBLE_CALLBACK_RESULT_FORMAT="json")
+    argv = [os.path.join(BIN, "ansible-playbook"), "-i", inventory, PLAYBOOK, "-e", json.dumps(extra)]
+    start = time.monotonic()
+    proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, env=env,
+                          check=False, timeout=3600)
+    seconds = time.monotonic() - start
     if proc.returncode != 0:
         raise SystemExit("the role failed:\n%s" % proc.stdout[-4000:])
-    return proc.stdout
+    return seconds, json.loads(proc.stdout)
+
+
+def task_result(run, name):
+    for task in run["plays"][0]["tasks"]:
+        if name in task["task"]["name"]:
+            return next(iter(task["hosts"].values()))
+    raise SystemExit("no task %r in the run" % name)
+
+
+def changed(run):
+    return {host: stats["changed"] for host, stats in run["stats"].items() if host in NODES}
+
+
+class Registry:
+    """A docker-registry (Debian's CNCF distribution) with empty storage on :5001, for the registry mode."""
+
+    def __init__(self, work):
+        self.dir = os.path.join(work, "registry")
+        os.makedirs(os.path.join(self.dir, "data"))
+        self.procs = []
+
+    def __enter__(self):
+        for addr in ("127.0.0.1", GATEWAY):
+            config = os.path.join(self.dir, "config-%s.yml" % addr)
+            with open(config, "w") as handle:
+                handle.write("version: 0.1\nlog: {level: error}\nstorage:\n  filesystem: {rootdirectory: %s}\n"
+                             "http:\n  addr: %s:%d\n  secret: aslab-bench-not-a-secret\n"
+                             % (os.path.join(self.dir, "data"), addr, REGISTRY_PORT))
+            self.procs.append(subprocess.Popen(["docker-registry", "serve", config], stdout=subprocess.DEVNULL,
+                                               stderr=subprocess.DEVNULL))
+        for _ in range(50):
+            if sh("curl -fsS -m 2 http://127.0.0.1:%d/v2/ >/dev/null && curl -fsS -m 2 http://%s:%d/v2/ >/dev/null"
+                  " && echo ok" % (REGISTRY_PORT, GATEWAY, REGISTRY_PORT), check=False).strip() == "ok":
+                return self
+            time.sleep(0.2)
+        raise SystemExit("the benchmark's registry did not start")
+
+    def __exit__(self, *_exc):
+        for proc in self.procs:
+            proc.terminate()
+            proc.wait(10)
+        sh("docker rmi 127.0.0.1:%d/%s 127.0.0.1:%d/%s >/dev/null 2>&1 || true"
+           % (REGISTRY_PORT, IMAGE, REGISTRY_PORT, REBUILT))
 
 
 def main():
-    mib = int(sys.argv[1]) if len(sys.argv) > 1 else 1024
-    build_image(mib)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--mib", type=int, default=1024)
+    parser.add_argument("--runtime", choices=["containerd", "docker"], default="containerd")
+    args = parser.parse_args()
+    runtime = Runtime(args.runtime)
+    print("load average before: %s" % open("/proc/loadavg").read().strip(), flush=True)
+    build_images(args.mib)
     image_id = sh("docker image inspect -f '{{.Id}}' %s" % IMAGE).strip()
+    rebuilt_id = sh("docker image inspect -f '{{.Id}}' %s" % REBUILT).strip()
+    ids = {IMAGE: image_id, REBUILT: rebuilt_id}
     work = tempfile.mkdtemp(prefix="aslab-bench-", dir="/var/tmp")
     archive = os.path.join(work, "bench.tar")
     inventory = os.path.join(work, "inventory.yml")
@@ -130,45 +244,111 @@ def main():
                      "  children:\n    nodes:\n      hosts: {%s}\n      vars: {ansible_user: root, "
                      "ansible_python_interpreter: /usr/bin/python3, ansible_ssh_common_args: '-F %s'}\n"
                      % (sys.executable, ", ".join("%s: {}" % n for n in NODES), SSH_CONFIG))
+    common = {"image_distribution_image": IMAGE, "image_distribution_runtime": args.runtime}
+    figures = {}
     try:
-        clean_nodes()
-        t_recipe = timed(lambda: recipe(archive))[0]
-        nodes_have(image_id)
+        clean_nodes(runtime, ids)
+        figures["save"] = timed(lambda: sh("docker save %s > /dev/null" % IMAGE))[0]
+        figures["recipe"] = timed(lambda: recipe(runtime, archive))[0]
+        nodes_have(runtime, IMAGE, image_id)
         size = os.path.getsize(archive)
-        t_raw = timed(lambda: raw_bound(archive))[0]
+        figures["floor_copy"] = timed(lambda: floor_copy(archive))[0]
+        clean_nodes(runtime, ids)
+        figures["floor_load"] = floor_load(runtime, archive)
+        figures["floor"] = max(figures["floor_copy"], figures["floor_load"])
         os.unlink(archive)
 
-        clean_nodes()
-        t_ours = timed(lambda: role(inventory, {}))[0]
-        nodes_have(image_id)
-        t_rerun, out = timed(lambda: role(inventory, {}))
-        recap = re.findall(r"^(aslab-node\d)\s+:.*changed=(\d+)", out, re.M)
-        if len(recap) != len(NODES) or any(int(changed) for _node, changed in recap):
-            raise SystemExit("the re-run reported changes:\n%s" % out[-3000:])
+        # The whole image to every node (the nodes' own copies of the base layer not reused): the full distribution.
+        clean_nodes(runtime, ids)
+        figures["stream_whole"], run = role(inventory, dict(common, image_distribution_partial=False))
+        nodes_have(runtime, IMAGE, image_id)
+        whole_bytes = [t["bytes_sent"] for t in task_result(run, "Stream the image from the controller")
+                       ["targets"].values()]
 
-        clean_nodes()
-        t_stream = timed(lambda: role(inventory, {"image_distribution_stream": True}))[0]
-        nodes_have(image_id)
+        # The default: a node that holds some of the layers (the base image's, from other images) is not sent them.
+        clean_nodes(runtime, ids)
+        figures["stream"], run = role(inventory, dict(common, image_distribution_mode="stream"))
+        nodes_have(runtime, IMAGE, image_id)
+        stream = task_result(run, "Stream the image from the controller")
+        peak_rss = stream["peak_rss_bytes"]
+        full_bytes = [t["bytes_sent"] for t in stream["targets"].values()]
+
+        figures["rebuild"], run = role(inventory, dict(common, image_distribution_image=REBUILT))
+        nodes_have(runtime, REBUILT, rebuilt_id)
+        rebuild = task_result(run, "Stream the image from the controller")
+        rebuild_bytes = {node: t["bytes_sent"] for node, t in rebuild["targets"].items()}
+        rebuild_layers = {node: (t["layers_sent"], t["layers_skipped"]) for node, t in rebuild["targets"].items()}
+
+        figures["rerun"], run = role(inventory, dict(common, image_distribution_image=REBUILT))
+        if any(changed(run).values()):
+            raise SystemExit("the re-run reported changes: %s" % changed(run))
+
+        clean_nodes(runtime, ids)
+        figures["archive"] = role(inventory, dict(common, image_distribution_mode="archive"))[0]
+        nodes_have(runtime, IMAGE, image_id)
+
+        clean_nodes(runtime, ids)
+        with Registry(work):
+            registry = dict(common, image_distribution_mode="registry",
+                            image_distribution_registry="127.0.0.1:%d" % REGISTRY_PORT,
+                            image_distribution_registry_pull="%s:%d" % (GATEWAY, REGISTRY_PORT),
+                            image_distribution_registry_insecure=True)
+            figures["registry"] = role(inventory, registry)[0]
+            pulled = "%s:%d/%s" % (GATEWAY, REGISTRY_PORT, IMAGE)
+            nodes_have(runtime, pulled, image_id)
+            figures["registry_rebuild"] = role(inventory, dict(registry, image_distribution_image=REBUILT))[0]
+            pulled_rebuilt = "%s:%d/%s" % (GATEWAY, REGISTRY_PORT, REBUILT)
+            nodes_have(runtime, pulled_rebuilt, rebuilt_id)
+            for node in NODES:
+                sh(ssh(node, "%s; %s" % (runtime.remove(pulled, image_id), runtime.remove(pulled_rebuilt, rebuilt_id))))
     finally:
-        sh("rm -rf %s" % shlex.quote(work))
-        clean_nodes()
+        shutil.rmtree(work, ignore_errors=True)
+        clean_nodes(runtime, ids)
 
+    f = figures
     print()
-    print("image %s: %.0f MiB archive, %s, to %d nodes (Docker in each), %d CPUs" % (
-        IMAGE, size / 1048576.0, image_id[:19], len(NODES), os.cpu_count() or 0))
-    rows = [("recipe (save, then scp + load per node)", t_recipe),
-            ("raw parallel copy bound (cat | ssh, no save/load)", t_raw),
-            ("ours: role, archive mode", t_ours),
-            ("ours: role, stream mode", t_stream),
-            ("ours: re-run, every node has it", t_rerun)]
-    for label, seconds in rows:
-        print("  %-52s %7.1f s" % (label, seconds))
-    print("ratios:")
-    print("  ours / raw bound          %5.2fx   (target <= 1.25x)" % (t_ours / t_raw))
-    print("  ours-stream / raw bound   %5.2fx" % (t_stream / t_raw))
-    print("  recipe / ours             %5.2fx   (target >= 2.5x)" % (t_recipe / t_ours))
-    print("  recipe / ours-stream      %5.2fx" % (t_recipe / t_stream))
-    print("  re-run                    %5.1f s  (target: seconds)" % t_rerun)
+    print("image %s: %.0f MiB archive, %s, to %d nodes (%s in each), %d CPUs; load average after: %s" % (
+        IMAGE, size / 1048576.0, image_id[:19], len(NODES), args.runtime, os.cpu_count() or 0,
+        open("/proc/loadavg").read().strip()))
+    for label, key in [("save (docker save > /dev/null)", "save"),
+                       ("recipe (save, then scp + load per node)", "recipe"),
+                       ("floor_copy (cat | ssh, 3 nodes at once)", "floor_copy"),
+                       ("floor_load (3 nodes load a local archive at once)", "floor_load"),
+                       ("floor = max(floor_copy, floor_load)", "floor"),
+                       ("role, stream mode, whole image (partial off)", "stream_whole"),
+                       ("role, stream mode (default: held layers skipped)", "stream"),
+                       ("role, archive mode", "archive"),
+                       ("role, registry mode (empty registry)", "registry"),
+                       ("rebuild: one new %d MiB layer, stream mode" % REBUILD_MIB, "rebuild"),
+                       ("rebuild: one new %d MiB layer, registry mode" % REBUILD_MIB, "registry_rebuild"),
+                       ("re-run, every node current", "rerun")]:
+        print("  %-55s %7.1f s" % (label, f[key]))
+    print("  %-55s %7.1f MiB" % ("controller peak RSS during stream mode", peak_rss / 1048576.0))
+    print("  %-55s %s" % ("bytes per node, whole-image stream", ", ".join("%.1f MiB" % (b / 1048576.0)
+                                                                          for b in whole_bytes)))
+    print("  %-55s %s" % ("bytes per node, default stream", ", ".join("%.1f MiB" % (b / 1048576.0)
+                                                                      for b in full_bytes)))
+    print("  %-55s %s" % ("bytes per node, rebuild (layers sent/skipped)", ", ".join(
+        "%s %.2f MiB (%d/%d)" % (node, rebuild_bytes[node] / 1048576.0, *rebuild_layers[node])
+        for node in sorted(rebuild_bytes))))
+    print("targets (issue 12), measured in this run:")
+    full = f["stream_whole"]
+    rows = [
+        ("stream (whole) / recipe", full / f["recipe"], "<= 0.6", full <= 0.6 * f["recipe"]),
+        ("stream (whole) / (save + floor)", full / (f["save"] + f["floor"]), "<= 1.3",
+         full <= 1.3 * (f["save"] + f["floor"])),
+        ("stream (default) / recipe", f["stream"] / f["recipe"], "< 1", f["stream"] < f["recipe"]),
+        ("archive / recipe", f["archive"] / f["recipe"], "< 1", f["archive"] < f["recipe"]),
+        ("registry / recipe", f["registry"] / f["recipe"], "< 1", f["registry"] < f["recipe"]),
+        ("rebuild / stream (whole)", f["rebuild"] / full, "<= 0.2", f["rebuild"] <= 0.2 * full),
+        ("rebuild (registry) / registry", f["registry_rebuild"] / f["registry"], "<= 0.2",
+         f["registry_rebuild"] <= 0.2 * f["registry"]),
+        ("rebuild bytes per node / layer", max(rebuild_bytes.values()) / (REBUILD_MIB * 1048576.0), "<= 2",
+         max(rebuild_bytes.values()) <= 2 * REBUILD_MIB * 1048576),
+        ("re-run seconds", f["rerun"], "<= 3", f["rerun"] <= 3),
+    ]
+    for label, value, target, met in rows:
+        print("  %-32s %7.2f   target %-6s %s" % (label, value, target, "met" if met else "NOT met"))
 
 
 if __name__ == "__main__":

@@ -24,20 +24,12 @@ part() {
   return "$rc"
 }
 
-have_alluxio() {
-  [[ -x "$ALLUXIO_SCRIPT" ]]
-}
-
 # Every part must succeed (cmd_up runs in an `||` context, where `set -e` does not apply).
 cmd_up() {
   part "engine" "$LAB_ROOT/engine.sh" ensure || return
   part "images" "$LAB_ROOT/images/build.sh" build || return
   part "nodes" "$LAB_ROOT/nodes.sh" up || return
-  if have_alluxio; then
-    part "alluxio" "$ALLUXIO_SCRIPT" up || return
-  else
-    lab_log "== alluxio: ${ALLUXIO_SCRIPT#"$LAB_REPO_ROOT"/} not present; skipped"
-  fi
+  part "alluxio" "$ALLUXIO_SCRIPT" up || return
   part "kubernetes" "$K8S_SCRIPT" up || return
   # The image the alluxio role deploys on the lab cluster: built locally, then loaded on every node (never pulled).
   part "alluxio image" "$LAB_ROOT/images/alluxio/build.sh" build || return
@@ -50,9 +42,7 @@ cmd_down() {
     return 0
   fi
   part "kubernetes" "$K8S_SCRIPT" down
-  if have_alluxio; then
-    part "alluxio" "$ALLUXIO_SCRIPT" down
-  fi
+  part "alluxio" "$ALLUXIO_SCRIPT" down
   part "nodes" "$LAB_ROOT/nodes.sh" down
 }
 
@@ -64,9 +54,7 @@ cmd_status() {
   }
   part "images" "$LAB_ROOT/images/build.sh" status || rc=1
   part "nodes" "$LAB_ROOT/nodes.sh" status || rc=1
-  if have_alluxio; then
-    part "alluxio" "$ALLUXIO_SCRIPT" status || rc=1
-  fi
+  part "alluxio" "$ALLUXIO_SCRIPT" status || rc=1
   part "kubernetes" "$K8S_SCRIPT" status || rc=1
   return "$rc"
 }

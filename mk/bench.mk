@@ -8,6 +8,11 @@ bench-resolution: venv lab-up ## block-to-host resolution of a directory: naive 
 
 .PHONY: bench-images
 BENCH_IMAGE_MIB ?= 1024
+BENCH_IMAGE_RUNTIME ?= containerd
 
-bench-images: venv lab-up ## image to 3 nodes: recipe vs raw parallel copy vs the role (archive, stream), and the re-run
-	PYTHONPATH=$(COLL_PATH) $(BIN)/python benchmarks/image_distribution.py $(BENCH_IMAGE_MIB)
+bench-images: venv lab-up ## image to 3 nodes: recipe vs floors vs the role (stream, archive, registry), a one-layer rebuild, the re-run
+	PYTHONPATH=$(COLL_PATH) $(BIN)/python benchmarks/image_distribution.py --mib $(BENCH_IMAGE_MIB) --runtime $(BENCH_IMAGE_RUNTIME)
+
+.PHONY: bench-e2e
+bench-e2e: venv lab-images ## the recipe end to end: site.yml first vs second run, large-file job off vs on (removes the recipe from the lab first)
+	ALLUXIO_SPARK_LAB_STATE=$${ALLUXIO_SPARK_LAB_STATE:-$(CURDIR)/.lab} $(BIN)/python benchmarks/end_to_end.py

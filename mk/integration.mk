@@ -1,15 +1,16 @@
 # Integration tests: the modules and playbooks against the local lab (real Alluxio, real Docker engine).
 .PHONY: integration lab-images
 
-INTEGRATION_TARGETS ?= alluxio_modules image_distribution spark_image alluxio_role spark_operator
+INTEGRATION_TARGETS ?= alluxio_modules image_distribution spark_image alluxio_role spark_operator spark_application spark_job_role
 
-# The lab's Spark image (role spark_image) and Spark operator image (FROM it, with the operator built from its Go
-# module), both loaded into every Kubernetes node's containerd: what the spark_operator target and the demo run.
-lab-images: venv lab-up ## build the lab's Spark and Spark-operator images and load them on the Kubernetes nodes
+# The lab's Spark image, built and put on every Kubernetes node by the collection's own playbooks (recipe steps 4 and
+# 5), and the Spark operator's image (FROM it, with the operator built from its Go module), loaded on the nodes: what
+# the integration targets and the demo run.
+lab-images: venv lab-up ## build the lab's Spark and Spark-operator images and put them on the Kubernetes nodes
 	lab/spark/fetch.sh
-	$(BIN)/ansible-playbook -i inventory/lab lab/images/spark.yml
+	$(BIN)/ansible-playbook -i inventory/lab playbooks/build_image.yml
 	lab/images/spark-operator/build.sh load
-	lab/k8s/cluster.sh load spark-alluxio:3.5.5
+	$(BIN)/ansible-playbook -i inventory/lab playbooks/distribute_image.yml
 
 integration: venv lab-up lab-images ## integration targets (tests/integration/targets) against the local lab
 	ALLUXIO_SPARK_REPO=$(CURDIR) ANSIBLE_ROLES_PATH=$(CURDIR)/tests/integration/targets \

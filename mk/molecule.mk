@@ -1,11 +1,12 @@
 # Molecule scenarios of the host roles (extensions/molecule/<role>): docker, kubectl, helm, sparkctl.
 # Offline: the platform images are built from the lab's debootstrap image, and the binaries the roles download are
-# the real ones built from source by lab/bin/build.sh, served over HTTP on the docker bridge by lab/bin/serve.sh.
+# built from source by lab/bin/build.sh and served over HTTP on the docker bridge by lab/bin/serve.sh: the real kubectl
+# and helm, and for sparkctl, which cannot be built here, a stand-in (that kubectl under sparkctl's name).
 .PHONY: molecule host-binaries molecule-images
 
 MOLECULE_SCENARIOS ?= kubectl helm sparkctl docker
 
-host-binaries: ## build (once, then cached) the real kubectl, helm and sparkctl the role tests serve
+host-binaries: ## build (once, then cached) kubectl, helm and the sparkctl stand-in (kubectl) the role tests serve
 	lab/bin/build.sh all
 
 molecule-images:

@@ -120,16 +120,6 @@ sys.exit(0 if len(ws) == want and len(ok) == want and len(hosts) == want else 1)
 master_web_ok() { curl -sf -o /dev/null --max-time 3 "$MASTER_URL/api/v1/master/info"; }
 proxy_ok() { curl -sf -o /dev/null --max-time 3 -X POST "$PROXY_URL/api/v1/paths///exists"; }
 
-wait_until() { # SECONDS WHAT CMD...
-  local timeout=$1 what=$2 deadline
-  shift 2
-  deadline=$((SECONDS + timeout))
-  until "$@" >/dev/null 2>&1; do
-    ((SECONDS < deadline)) || lab_die "timed out after ${timeout}s waiting for $what (logs: $SHARED/logs)"
-    sleep 0.5
-  done
-}
-
 enough_workers() { [[ "$(workers_with_capacity)" -ge "$N_WORKERS" ]]; }
 
 cmd_up() {
@@ -163,7 +153,7 @@ cmd_up() {
   else
     lab_log "$MASTER_NODE: alluxio-master running, conf unchanged"
   fi
-  wait_until 90 "the master web port ($MASTER_URL)" master_web_ok
+  lab_wait_for 90 "the master web port ($MASTER_URL)" master_web_ok || lab_die "see the logs in $SHARED/logs"
 
   local since=()
   for node in "${LAB_WORKERS[@]}"; do
@@ -196,7 +186,7 @@ cmd_up() {
       lab_die "the $N_WORKERS workers did not all register (fresh, with capacity) within 150s; see $SHARED/logs"
     sleep 0.5
   done
-  wait_until 60 "the proxy ($PROXY_URL)" proxy_ok
+  lab_wait_for 60 "the proxy ($PROXY_URL)" proxy_ok || lab_die "see the logs in $SHARED/logs"
   lab_log "alluxio $ALLUXIO_VERSION: master $MASTER_URL, proxy $PROXY_URL, $N_WORKERS workers with capacity"
   lab_timer_end up "alluxio up"
 }

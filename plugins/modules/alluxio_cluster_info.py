@@ -110,6 +110,35 @@ workers:
       tiers: {"MEM": {"capacity_bytes": 268435456, "used_bytes": 1048576}}
       state: LIVE
       reported_state: ACTIVE
+  contains:
+    name:
+      description: The worker's name as Alluxio lists it (its host).
+      type: str
+      sample: 172.31.250.11
+    capacity_bytes:
+      description: The worker's capacity, in bytes.
+      type: int
+      sample: 268435456
+    used_bytes:
+      description: Bytes the worker uses.
+      type: int
+      sample: 1048576
+    tiers:
+      description: Capacity and used bytes per tier alias.
+      type: dict
+      sample: {"MEM": {"capacity_bytes": 268435456, "used_bytes": 1048576}}
+    state:
+      description:
+        - V(LIVE), V(LOST), V(DECOMMISSIONED) or V(DISABLED), whatever the transport and the release.
+        - Only V(LIVE) workers are listed here; the others are in RV(lost_workers).
+      type: str
+      choices: [LIVE, LOST, DECOMMISSIONED, DISABLED]
+      sample: LIVE
+    reported_state:
+      description: The state as Alluxio printed it (C(ACTIVE) from the 2.9 CLI, C(In Service) over REST, empty when
+        the CLI report has no state column).
+      type: str
+      sample: ACTIVE
 lost_workers:
   description:
     - Names of the workers that are not live - listed by the master as lost (or in another state than V(LIVE)), or

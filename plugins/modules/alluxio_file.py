@@ -58,6 +58,19 @@ options:
       - O(dest) must lie under this Alluxio directory; a guard against writing or removing outside the data area.
     type: str
     default: /
+  cache:
+    description:
+      - With O(state=present), also make sure every block of O(dest) is cached in Alluxio's workers. A copy that is
+        up to date but was freed or evicted (after a worker restart, for example) is loaded again with
+        C(alluxio fs load), which reads the missing blocks from the under storage; RV(action) is then V(cache). A
+        copy that is created or replaced is cached as it is written.
+      - Needs the V(local) or V(k8s_exec) transport (Alluxio's REST API has no load); with another transport the
+        module fails before it contacts Alluxio.
+      - With O(checksum=true) the MD5 comparison reads an up-to-date file through Alluxio before this check; with
+        Alluxio's default read type (C(CACHE)) that read caches the blocks already, and the action is then V(none).
+      - Ignored with O(state=absent).
+    type: bool
+    default: false
 attributes:
   check_mode:
     support: full
@@ -80,6 +93,8 @@ notes:
     O(dest) was changed; when a replace cannot put the old copy back, both copies are kept and named.
   - Runs on one O(dest) must not overlap; the second would remove the first one's temporary copy as stale.
   - Over V(k8s_proxy), writing needs an Alluxio REST proxy in O(alluxio_pod) (O(alluxio_proxy_port)).
+  - With O(cache=true), whether a file is fully cached is read from Alluxio's C(inAlluxioPercentage); a load that
+    the workers cannot complete (too little space in the tier) fails with Alluxio's message.
 seealso:
   - module: alluxio_spark.k8s.alluxio_file_info
 author:
@@ -91,6 +106,13 @@ EXAMPLES = r"""
   alluxio_spark.k8s.alluxio_file:
     src: /srv/data/input.txt
     dest: /data/input.txt
+    alluxio_namespace: alluxio
+
+- name: Put it there, and load it into the workers' cache again if it was freed or evicted
+  alluxio_spark.k8s.alluxio_file:
+    src: /srv/data/input.txt
+    dest: /data/input.txt
+    cache: true
     alluxio_namespace: alluxio
 
 - name: Upload a directory through the REST proxy
@@ -112,7 +134,7 @@ action:
   description: What was done (or would be, in check mode).
   returned: always
   type: str
-  choices: [none, create, replace, remove]
+  choices: [none, create, replace, remove, cache]
   sample: create
 msg:
   description: The reason for the action.
@@ -144,6 +166,7 @@ from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio import 
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.errors import AlluxioError
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.paths import validate_alluxio_path
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.transport import (
+    CLI_TRANSPORTS,
     client_from_module,
     transport_argument_spec,
 )
@@ -161,9 +184,14 @@ def run(module):
         if not params["src"]:
             raise AlluxioError("src is required with state=present")
         localfs.scan(params["src"])  # a bad src fails before Alluxio is contacted
+        if params["cache"] and params["alluxio_transport"] not in CLI_TRANSPORTS:
+            raise AlluxioError("cache=true needs the alluxio CLI ('fs load'): use the local or k8s_exec transport "
+                               "(the %s transport has no way to load a path)" % params["alluxio_transport"])
     client = client_from_module(module)
     if present:
         plan = files.plan_present(client, params["src"], dest, params["force"], params["checksum"])
+        if params["cache"]:
+            plan = files.plan_cache(client, dest, plan)
     else:
         plan = files.plan_absent(client, dest)
     if plan.changes and not module.check_mode:
@@ -186,6 +214,7 @@ def main():
             force=dict(type="bool", default=False),
             checksum=dict(type="bool", default=True),
             root=dict(type="str", default="/"),
+            cache=dict(type="bool", default=False),
         ),
         required_if=[("state", "present", ["src"])],
         supports_check_mode=True,

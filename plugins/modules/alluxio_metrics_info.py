@@ -116,6 +116,27 @@ read_paths:
   returned: always
   type: dict
   sample: {"domain_socket": 297442, "short_circuit_local": 0, "local": 297442, "network": 0, "ufs": 0}
+  contains:
+    domain_socket:
+      description: C(Cluster.BytesReadDomain), bytes read over a worker's domain socket.
+      type: int
+      sample: 297442
+    short_circuit_local:
+      description: C(Cluster.BytesReadLocal), bytes read as a short-circuit file on the worker's host.
+      type: int
+      sample: 0
+    local:
+      description: The sum of C(domain_socket) and C(short_circuit_local), every read on the worker's own host.
+      type: int
+      sample: 297442
+    network:
+      description: C(Cluster.BytesReadRemote), bytes read from a worker over the network.
+      type: int
+      sample: 0
+    ufs:
+      description: C(Cluster.BytesReadUfsAll), bytes the workers read from the under storage (cache misses).
+      type: int
+      sample: 0
 delta:
   description: RV(metrics) minus the baseline's, for every counter of RV(metrics) (a counter missing from the
     baseline counts as zero there).

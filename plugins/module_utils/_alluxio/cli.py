@@ -208,6 +208,11 @@ class CliClient:
     def mkdir(self, path: str) -> None:
         self._run(["fs", "mkdir", path])
 
+    def load(self, path: str) -> None:
+        """Cache every block of ``path`` (a file or a tree) in Alluxio: ``fs load``, the workers read what they miss
+        from the UFS."""
+        self._run(["fs", "load", path])
+
     def remove(self, path: str, recursive: bool = False) -> None:
         # -U: do not refuse when the UFS copy of a directory was changed behind Alluxio's back.
         self._run(["fs", "rm"] + (["-R", "-U"] if recursive else []) + [path])

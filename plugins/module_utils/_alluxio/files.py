@@ -27,7 +27,7 @@ from ansible_collections.alluxio_spark.k8s.plugins.module_utils._common.errors i
 
 
 class Plan(NamedTuple):
-    """What to do to ``dest`` (``none``, ``create``, ``replace``, ``remove``), why, what was found, and the
+    """What to do to ``dest`` (``none``, ``create``, ``replace``, ``remove``, ``cache``), why, what was found, and the
     temporary copies of earlier interrupted runs to remove."""
 
     action: str
@@ -92,6 +92,19 @@ def plan_present(client: Any, src: str, dest: str, force: bool, checksum: bool) 
     return Plan("none", "%s already holds the same %s" % (dest, what), existing, stale)
 
 
+def plan_cache(client: Any, dest: str, plan: Plan) -> Plan:
+    """With ``cache=true``: a ``dest`` that is up to date (``none``) but has files not fully in Alluxio (freed, or
+    evicted after a worker restart) is loaded again (``cache``). A copy that is written is cached as it is written."""
+    if plan.action != "none":
+        return plan
+    partial = [f["path"] for f in client.tree(dest)[1] if (f.get("in_alluxio_percentage") or 0) < 100]
+    if not partial:
+        return plan
+    reason = "%s is up to date in Alluxio, but %d of its files are not (fully) cached: %s%s" % (
+        dest, len(partial), ", ".join(partial[:5]), ", ..." if len(partial) > 5 else "")
+    return Plan("cache", reason, plan.existing, plan.stale)
+
+
 def _relative(root: str, path: str) -> str:
     return os.path.relpath(path, root) if path != root else ""
 
@@ -108,6 +121,8 @@ def apply(client: Any, plan: Plan, src: Optional[str], dest: str) -> None:
         client.remove(dest, recursive=bool(plan.existing and plan.existing["is_dir"]))
     elif plan.action in ("create", "replace"):
         _put(client, src or "", dest, plan.action == "replace")
+    elif plan.action == "cache":
+        client.load(dest)
 
 
 def _remove(client: Any, path: str, known: bool = True) -> Optional[str]:

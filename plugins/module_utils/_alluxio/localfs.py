@@ -152,8 +152,7 @@ def tar_stream(src: str, arcname: str = "content") -> Tuple[int, Iterator[bytes]
             yield header
             if entry.is_dir:
                 continue
-            for chunk in read_chunks(entry.path, entry.size):
-                yield chunk
+            yield from read_chunks(entry.path, entry.size)
             if entry.size % _TAR_BLOCK:
                 yield b"\0" * (_TAR_BLOCK - entry.size % _TAR_BLOCK)
         yield b"\0" * (2 * _TAR_BLOCK)

@@ -174,6 +174,10 @@ class RestClient:
     def mkdir(self, path: str) -> None:
         self._path(path, "create-directory", {"recursive": True, "allowExists": True})
 
+    def load(self, path: str) -> None:
+        raise AlluxioError("loading %s into Alluxio's cache needs the alluxio CLI ('fs load'): use the local or "
+                           "k8s_exec transport for cache=true" % path)
+
     def remove(self, path: str, recursive: bool = False) -> None:
         self._path(path, "delete", {"recursive": recursive, "unchecked": recursive})
 

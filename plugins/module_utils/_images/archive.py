@@ -14,43 +14,38 @@ import hashlib
 import json
 import os
 import posixpath
-import shutil
-import subprocess
 import tarfile
 import zlib
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from ansible_collections.alluxio_spark.k8s.plugins.module_utils._images.errors import ArchiveError, ChecksumError
-from ansible_collections.alluxio_spark.k8s.plugins.module_utils._images.reference import normalize_id
+from ansible_collections.alluxio_spark.k8s.plugins.module_utils._images.commands import pipe_reader, spawn
+from ansible_collections.alluxio_spark.k8s.plugins.module_utils._images.errors import ArchiveError, ImageError
 
-COMPRESSIONS = ("none", "gzip", "zstd")
 _MAGIC = ((b"\x1f\x8b", "gzip"), (b"\x28\xb5\x2f\xfd", "zstd"))
 # Small JSON members (configs, manifest.json) are kept while streaming; layers are not.
 _MAX_JSON = 16 * 1024 * 1024
 CHUNK = 1024 * 1024
 
 
-class ImageEntry(object):
+class ImageEntry:
     """One image of an archive: its ID (the config digest), its names, and the members it needs."""
 
-    def __init__(self, image_id, repo_tags, config, layers):
+    def __init__(self, image_id: str, repo_tags: List[str], config: str, layers: List[str]) -> None:
         self.image_id = image_id
         self.repo_tags = list(repo_tags)
         self.config = config
         self.layers = list(layers)
 
-    def as_dict(self):
-        return dict(id=self.image_id, names=list(self.repo_tags))
-
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "ImageEntry(%s, %s)" % (self.image_id, self.repo_tags)
 
 
-def detect_compression(path):
+def detect_compression(path: str) -> str:
     """``none``, ``gzip`` or ``zstd`` by the first bytes of the file."""
     try:
         with open(path, "rb") as handle:
             head = handle.read(4)
-    except (IOError, OSError) as exc:
+    except OSError as exc:
         raise ArchiveError("cannot read the archive %s: %s" % (path, exc))
     for magic, name in _MAGIC:
         if head.startswith(magic):
@@ -58,28 +53,19 @@ def detect_compression(path):
     return "none"
 
 
-def sha256_file(path):
+def sha256_file(path: str) -> str:
     digest = hashlib.sha256()
     try:
         with open(path, "rb") as handle:
             for chunk in iter(lambda: handle.read(CHUNK), b""):
                 digest.update(chunk)
-    except (IOError, OSError) as exc:
+    except OSError as exc:
         raise ArchiveError("cannot read the archive %s: %s" % (path, exc))
     return digest.hexdigest()
 
 
-def verify_checksum(path, expected):
-    """Compare the file's sha256 with ``expected`` (``<hex>`` or ``sha256:<hex>``); return the hex digest."""
-    want = normalize_id(expected, "checksum")[len("sha256:"):]
-    got = sha256_file(path)
-    if got != want:
-        raise ChecksumError("checksum mismatch for %s: expected sha256:%s, got sha256:%s (the archive is damaged or "
-                            "not the one meant; copy it again)" % (path, want, got))
-    return got
-
-
-def decompressor_argv(compression, zstd_path=None, gzip_path=None):
+def decompressor_argv(compression: str, zstd_path: Optional[str] = None,
+                      gzip_path: Optional[str] = None) -> Optional[List[str]]:
     """The command that writes the decompressed archive to stdout (the path is appended), or None if not needed."""
     if compression == "gzip":
         return [gzip_path or "gzip", "-d", "-c"]
@@ -88,14 +74,14 @@ def decompressor_argv(compression, zstd_path=None, gzip_path=None):
     return None
 
 
-class _Members(object):
+class _Members:
     """Names and sizes of an archive's members, with the content of its small JSON files."""
 
-    def __init__(self):
-        self.sizes = {}
-        self.json = {}
+    def __init__(self) -> None:
+        self.sizes: Dict[str, int] = {}
+        self.json: Dict[str, Any] = {}
 
-    def add(self, info, read, lazy=False):
+    def add(self, info: tarfile.TarInfo, read: Callable[[], bytes], lazy: bool = False) -> None:
         name = posixpath.normpath(info.name.lstrip("./") or ".")
         if info.isfile():
             self.sizes[name] = info.size
@@ -105,14 +91,14 @@ class _Members(object):
             elif (name.endswith(".json") or "/" not in name or name.startswith("blobs/")) and info.size <= _MAX_JSON:
                 self.json[name] = read()
 
-    def content(self, name):
+    def content(self, name: str) -> bytes:
         value = self.json[name]
         if callable(value):
             value = self.json[name] = value()
         return value
 
 
-def _walk_seekable(path, members, then):
+def _walk_seekable(path: str, members: _Members, then: Callable[[], Any]) -> Any:
     """Walk the headers (seeking over the data), then call ``then()`` while the members can still be read."""
     size = os.path.getsize(path)
     try:
@@ -127,12 +113,12 @@ def _walk_seekable(path, members, then):
         raise ArchiveError("the archive %s is not a readable tar file: %s" % (path, exc))
 
 
-def _read_member(tar, info):
+def _read_member(tar: tarfile.TarFile, info: tarfile.TarInfo) -> bytes:
     handle = tar.extractfile(info)
     return handle.read() if handle is not None else b""
 
 
-def _walk_stream(fileobj, path, members):
+def _walk_stream(fileobj: Any, path: str, members: _Members) -> None:
     try:
         with tarfile.open(fileobj=fileobj, mode="r|") as tar:
             for info in tar:
@@ -141,26 +127,25 @@ def _walk_stream(fileobj, path, members):
         raise ArchiveError("the archive %s is truncated or corrupt: %s" % (path, exc))
 
 
-def _walk_command(argv, path, members):
+def _walk_command(argv: List[str], path: str, members: _Members) -> None:
     try:
-        proc = subprocess.Popen(argv + [path], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    except OSError as exc:
-        raise ArchiveError("cannot run %s to decompress %s: %s (install it on this host)" % (argv[0], path, exc))
+        proc = spawn(argv + [path])
+    except ImageError as exc:
+        raise ArchiveError("%s to decompress %s" % (exc, path))
     try:
         _walk_stream(proc.stdout, path, members)
         # tarfile stops at the end-of-archive blocks; drain the rest so that the decompressor can finish.
-        shutil.copyfileobj(proc.stdout, open(os.devnull, "wb"))
+        pipe_reader(proc.stdout, 0)
     finally:
         proc.stdout.close()
-        err = proc.stderr.read().decode("utf-8", "replace")
-        proc.stderr.close()
+        err = pipe_reader(proc.stderr).decode("utf-8", "replace")
         rc = proc.wait()
     if rc != 0:
         raise ArchiveError("the archive %s is truncated or corrupt: %s exited with %d: %s"
                            % (path, argv[0], rc, err.strip()[-500:]))
 
 
-def _walk_gzip(path, members):
+def _walk_gzip(path: str, members: _Members) -> None:
     with gzip.open(path, "rb") as handle:
         _walk_stream(handle, path, members)
         try:
@@ -171,7 +156,7 @@ def _walk_gzip(path, members):
             raise ArchiveError("the archive %s is truncated or corrupt: %s" % (path, exc))
 
 
-def parse_manifest(manifest_bytes, members, path="archive"):
+def parse_manifest(manifest_bytes: bytes, members: _Members, path: str = "archive") -> List[ImageEntry]:
     """The images of an archive from its ``manifest.json`` and the members it holds.
 
     Checks what a loader would need: every config and layer named by the manifest is a member, and the ID (the
@@ -204,7 +189,8 @@ def parse_manifest(manifest_bytes, members, path="archive"):
     return entries
 
 
-def read_archive(path, compression="auto", zstd_path=None):
+def read_archive(path: str, compression: str = "auto",
+                 zstd_path: Optional[str] = None) -> Tuple[str, List[ImageEntry]]:
     """(compression, [ImageEntry]) of a ``docker save`` archive, checking it is whole; ArchiveError otherwise."""
     if not os.path.exists(path):
         raise ArchiveError("the archive %s does not exist on this host" % path)
@@ -226,17 +212,10 @@ def read_archive(path, compression="auto", zstd_path=None):
     return compression, _entries(members, path)
 
 
-def _entries(members, path):
+def _entries(members: _Members, path: str) -> List[ImageEntry]:
     if "manifest.json" not in members.json:
         if not members.sizes:
             raise ArchiveError("the archive %s is empty or not a tar file" % path)
         raise ArchiveError("the archive %s has no manifest.json: it is truncated, or not in docker save format "
                            "(OCI archives from other tools are not supported)" % path)
     return parse_manifest(members.content("manifest.json"), members, path)
-
-
-def read_archive_stream(fileobj, path="stream"):
-    """Entries of an uncompressed archive read from a stream (a pipe, or bytes in memory)."""
-    members = _Members()
-    _walk_stream(fileobj, path, members)
-    return _entries(members, path)

@@ -1,8 +1,10 @@
 # Copyright (c) alluxio_spark.k8s contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Typed errors of the image helpers; the module turns them into ``fail_json(msg=...)`` once, in ``main()``."""
+"""Typed errors of the image helpers; ``run_module`` turns them into ``fail_json(msg=...)`` once."""
 
 from __future__ import annotations
+
+from typing import Sequence
 
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._common.errors import CollectionError
 
@@ -12,11 +14,11 @@ class ImageError(CollectionError):
 
 
 class ArchiveError(ImageError):
-    """The archive is missing, truncated, corrupt or not in ``docker save`` format."""
+    """The archive (or stream) is missing, truncated, corrupt or not in a format a runtime loads."""
 
 
 class ChecksumError(ArchiveError):
-    """The archive's sha256 is not the expected one."""
+    """The bytes' sha256 is not the expected one."""
 
 
 class RuntimeMissingError(ImageError):
@@ -24,13 +26,12 @@ class RuntimeMissingError(ImageError):
 
 
 class RuntimeCommandError(ImageError):
-    """A runtime command ran and failed."""
+    """A runtime command ran and failed; ``hint`` says what to check next."""
 
-    def __init__(self, argv, rc, output, hint=""):
+    def __init__(self, argv: Sequence[str], rc: int, output: str, hint: str = "") -> None:
         self.argv = list(argv)
         self.rc = rc
         self.output = (output or "").strip()
         suffix = (". " + hint) if hint else ""
-        super(RuntimeCommandError, self).__init__(
-            "'%s' failed with exit code %s: %s%s" % (" ".join(self.argv), rc, self.output[-2000:] or "(no output)",
-                                                     suffix))
+        super().__init__("'%s' failed with exit code %s: %s%s" % (" ".join(self.argv), rc,
+                                                                  self.output[-2000:] or "(no output)", suffix))

@@ -9,6 +9,7 @@ Docker reports IDs as ``sha256:<hex>``, podman as bare ``<hex>``; docker keeps t
 from __future__ import annotations
 
 import re
+from typing import Dict, Optional, Tuple
 
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._images.errors import ImageError
 
@@ -17,7 +18,7 @@ DEFAULT_DOMAIN = "docker.io"
 OFFICIAL_PREFIX = "library/"
 
 
-def normalize_id(value, what="image id"):
+def normalize_id(value: Optional[str], what: str = "image id") -> str:
     """``sha256:<hex>`` for any of ``<hex>``, ``sha256:<hex>`` (any case); ImageError for anything else."""
     text = (value or "").strip().lower()
     if text.startswith("sha256:"):
@@ -28,15 +29,7 @@ def normalize_id(value, what="image id"):
     return "sha256:" + text
 
 
-def same_id(left, right):
-    """Whether two IDs name the same image, whatever prefix and case each runtime printed."""
-    try:
-        return normalize_id(left) == normalize_id(right)
-    except ImageError:
-        return False
-
-
-def split_reference(ref):
+def split_reference(ref: Optional[str]) -> Tuple[str, str, Optional[str], Optional[str]]:
     """(domain, path, tag, digest) of an image reference, with Docker's defaults filled in.
 
     The first component is a registry domain when it contains ``.`` or ``:`` or is ``localhost`` (Docker's rule);
@@ -72,7 +65,7 @@ def split_reference(ref):
     return domain, remainder, tag, digest
 
 
-def normalize_reference(ref):
+def normalize_reference(ref: str) -> str:
     """The fully qualified form (``docker.io/library/debian:latest``), as containerd stores names."""
     domain, path, tag, digest = split_reference(ref)
     text = "%s/%s" % (domain, path)
@@ -83,9 +76,23 @@ def normalize_reference(ref):
     return text
 
 
-def same_reference(left, right):
+def same_reference(left: str, right: str) -> bool:
     """Whether two names denote the same image in Docker's normalisation (``debian`` == ``docker.io/library/debian:latest``)."""
     try:
         return normalize_reference(left) == normalize_reference(right)
     except ImageError:
         return False
+
+
+def describe_reference(ref: str) -> Dict[str, Optional[str]]:
+    """The parts of a reference, for composing other names from it without parsing it again.
+
+    ``repository`` is the path as Docker shows it (``app``, ``local/app``: the default domain and ``library/`` left
+    out), the part to put after another registry's address.
+    """
+    domain, path, tag, digest = split_reference(ref)
+    repository = path
+    if domain == DEFAULT_DOMAIN and path.startswith(OFFICIAL_PREFIX) and path.count("/") == 1:
+        repository = path[len(OFFICIAL_PREFIX):]
+    return dict(name=ref, normalized=normalize_reference(ref), domain=domain, path=path, repository=repository,
+                tag=tag, digest=digest)

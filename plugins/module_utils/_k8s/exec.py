@@ -19,7 +19,7 @@ import time
 from typing import Any, Iterable, List, Optional, Sequence, Tuple, Union
 
 # core_v1_from_module and K8S_AUTH_ARG_SPEC lived here before client.py; they stay importable from this module.
-from ansible_collections.alluxio_spark.k8s.plugins.module_utils._k8s.client import (  # noqa: F401
+from ansible_collections.alluxio_spark.k8s.plugins.module_utils._k8s.client import (  # noqa: F401 pylint: disable=unused-import
     K8S_AUTH_ARG_SPEC,
     UNREACHABLE,
     api_host,
@@ -186,8 +186,8 @@ class PodExec:
         for chunk in ([data] if isinstance(data, bytes) else data):
             for start in range(0, len(chunk), STDIN_CHUNK_SIZE):
                 if deadline is not None and time.monotonic() > deadline:
-                    raise PodExecError("%r in %s did not read its input within %s s" % (list(argv), self._where(),
-                                                                                         timeout), "timeout")
+                    raise PodExecError("%r in %s did not read its input within %s s"
+                                       % (list(argv), self._where(), timeout), "timeout")
                 resp.write_stdin(chunk[start:start + STDIN_CHUNK_SIZE])
                 # Buffer what the command printed so far: a full socket would stall it before it reads the rest.
                 resp.update(timeout=0)

@@ -96,8 +96,8 @@ def test_file_create_in_check_mode_only_reads(monkeypatch, cli, tmp_path):
     src.write_bytes(b"words\n")
     cli.answer("fs stat /fixtures/no-such-file", capture="stat-missing")
     cli.answer("fs ls /fixtures", capture="ls-after-free")
-    result = run(monkeypatch, alluxio_file, local(cli, src=str(src), dest="/fixtures/no-such-file",
-                                                   _ansible_diff=True), check_mode=True)
+    args = local(cli, src=str(src), dest="/fixtures/no-such-file", _ansible_diff=True)
+    result = run(monkeypatch, alluxio_file, args, check_mode=True)
     assert not result["failed"] and result["changed"] and result["action"] == "create"
     assert result["diff"] == {"before": "/fixtures/no-such-file: absent\n",
                               "after": "/fixtures/no-such-file: present (create)\n"}
@@ -120,6 +120,50 @@ def test_file_bad_src_fails_before_alluxio_is_asked(monkeypatch, cli, tmp_path):
     os.mkfifo(str(tmp_path / "tree" / "pipe"))
     result = run(monkeypatch, alluxio_file, local(cli, src=str(tmp_path / "tree"), dest="/data/tree"))
     assert result["failed"] and "is a FIFO" in result["msg"] and cli.calls == []
+
+
+def a_txt(tmp_path):
+    """The bytes of /fixtures/dir/a.txt as capture.sh wrote them."""
+    src = tmp_path / "a.txt"
+    src.write_text("alpha\n")
+    return str(src)
+
+
+def test_file_cache_loads_a_freed_copy_and_check_mode_only_reads(monkeypatch, cli, tmp_path):
+    cli.answer("fs stat /fixtures/dir/a.txt", capture="stat-file-freed")
+    cli.answer("fs ls /fixtures/dir", capture="ls-dir")
+    cli.answer("fs load /fixtures/dir/a.txt", capture="load-file")
+    args = local(cli, src=a_txt(tmp_path), dest="/fixtures/dir/a.txt", cache=True, checksum=False)
+    result = run(monkeypatch, alluxio_file, args, check_mode=True)
+    assert not result["failed"] and result["changed"] and result["action"] == "cache"
+    assert "not (fully) cached: /fixtures/dir/a.txt" in result["msg"]
+    assert ["fs", "load", "/fixtures/dir/a.txt"] not in cli.calls
+    result = run(monkeypatch, alluxio_file, args)
+    assert result["changed"] and result["action"] == "cache"
+    assert cli.calls[-1] == ["fs", "load", "/fixtures/dir/a.txt"]
+
+
+def test_file_cache_leaves_a_cached_copy_alone(monkeypatch, cli, tmp_path):
+    cli.answer("fs stat /fixtures/dir/a.txt", capture="stat-file-loaded")
+    cli.answer("fs ls /fixtures/dir", capture="ls-dir")
+    args = local(cli, src=a_txt(tmp_path), dest="/fixtures/dir/a.txt", cache=True, checksum=False)
+    result = run(monkeypatch, alluxio_file, args)
+    assert not result["failed"] and not result["changed"] and result["action"] == "none"
+    assert [c[:2] for c in cli.calls if c[:2] == ["fs", "load"]] == []
+
+
+def test_file_without_cache_does_not_load_a_freed_copy(monkeypatch, cli, tmp_path):
+    cli.answer("fs stat /fixtures/dir/a.txt", capture="stat-file-freed")
+    cli.answer("fs ls /fixtures/dir", capture="ls-dir")
+    result = run(monkeypatch, alluxio_file, local(cli, src=a_txt(tmp_path), dest="/fixtures/dir/a.txt", checksum=False))
+    assert not result["changed"] and result["action"] == "none"
+    assert [c[1] for c in cli.calls] == ["stat", "ls"]
+
+
+def test_file_cache_needs_the_cli_and_fails_before_alluxio_is_asked(monkeypatch, http, tmp_path):
+    result = run(monkeypatch, alluxio_file, rest(http, src=a_txt(tmp_path), dest="/fixtures/dir/a.txt", cache=True),
+                 check_mode=True)
+    assert result["failed"] and "cache=true needs the alluxio CLI" in result["msg"] and http.calls == []
 
 
 # ---- alluxio_file_info -----------------------------------------------------------------------------------------------

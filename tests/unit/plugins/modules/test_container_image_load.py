@@ -1,127 +1,104 @@
 # Copyright (c) alluxio_spark.k8s contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The module end to end with its argument handling; the runtime answers with captured outputs."""
+"""container_image_load end to end with its argument handling; the runtime's queries answer with captured
+outputs, its loader is a stand-in ``docker`` that stores what it reads (so a refused load leaves nothing)."""
 
 from __future__ import annotations
 
-import json
-import os
+import hashlib
 import stat
 
 import pytest
-from ansible.module_utils import basic
 
 from ansible_collections.alluxio_spark.k8s.plugins.modules import container_image_load
 from ansible_collections.alluxio_spark.k8s.tests.unit.plugins.module_utils._images.fixtures import (
+    A,
     archive,
     ids,
     runtime_output,
 )
-
-try:
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # ansible-core < 2.19
-    patch_module_args = None
+from ansible_collections.alluxio_spark.k8s.tests.unit.plugins.modules.image_module_harness import (
+    assert_documented,
+    documented_options,
+    patch_module_args,
+    run_main,
+)
 
 pytestmark = pytest.mark.skipif(patch_module_args is None, reason="needs ansible-core >= 2.19")
-A = "local/aslab-fixture:1"
-
-
-class Exit(Exception):
-    pass
-
-
-def run_module(monkeypatch, args, answers):
-    calls = []
-
-    def run_command(self, argv, check_rc=False, **_kw):
-        calls.append(list(argv))
-        return answers(argv)
-
-    def exit_json(self, **kw):
-        raise Exit(dict(kw, failed=False))
-
-    def fail_json(self, **kw):
-        raise Exit(dict(kw, failed=True))
-
-    monkeypatch.setattr(basic.AnsibleModule, "run_command", run_command)
-    monkeypatch.setattr(basic.AnsibleModule, "exit_json", exit_json)
-    monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
-    with patch_module_args(args):
-        with pytest.raises(Exit) as info:
-            container_image_load.main()
-    return info.value.args[0], calls
 
 
 @pytest.fixture
 def fake_docker(tmp_path):
-    """An executable file at a known path: the module only checks it exists; run_command is replayed."""
+    """``docker load`` stores its stdin as ``loaded`` (only once the input ended); queries are replayed."""
     path = tmp_path / "docker"
-    path.write_text("#!/bin/sh\nexit 99\n")
+    path.write_text('#!/bin/sh\n[ "$1" = load ] || exit 99\ncat > "%s/loaded.part" && mv "%s/loaded.part" "%s/loaded"\n'
+                    % (tmp_path, tmp_path, tmp_path))
     path.chmod(path.stat().st_mode | stat.S_IXUSR)
-    return str(path)
+    return path
+
+
+def inspect_answers(tmp_path):
+    def answers(argv, _where):
+        assert argv[1:3] == ["image", "inspect"], argv
+        return runtime_output("docker-inspect" if (tmp_path / "loaded").exists() else "docker-inspect-missing")
+    return answers
+
+
+def test_every_option_is_documented_as_the_argument_spec_says():
+    assert_documented(container_image_load.argument_spec(), documented_options(container_image_load))
+    assert container_image_load.argument_spec()["registry_password"]["no_log"] is True
 
 
 def test_present_image_is_not_changed(monkeypatch, fake_docker):
-    result, calls = run_module(monkeypatch, dict(path=archive("tiny.tar"), runtime_path=fake_docker),
-                               lambda argv: runtime_output("docker-inspect"))
+    result, calls = run_main(monkeypatch, container_image_load.main,
+                             dict(path=archive("tiny.tar"), runtime_path=str(fake_docker)),
+                             lambda argv, where: runtime_output("docker-inspect"))
     assert not result["failed"] and not result["changed"], result
     assert result["images"] == [dict(id=ids()[A], names=[A])]
-    assert all("load" not in argv for argv in calls)
+    assert not (fake_docker.parent / "loaded").exists()
 
 
-def test_check_mode_and_diff(monkeypatch, fake_docker):
-    args = dict(path=archive("tiny.tar"), runtime_path=fake_docker, _ansible_check_mode=True, _ansible_diff=True)
-    result, calls = run_module(monkeypatch, args, lambda argv: runtime_output("docker-inspect-missing"))
+def test_check_mode_and_diff(monkeypatch, fake_docker, tmp_path):
+    args = dict(path=archive("tiny.tar"), runtime_path=str(fake_docker), _ansible_check_mode=True,
+                _ansible_diff=True)
+    result, _calls = run_main(monkeypatch, container_image_load.main, args, inspect_answers(tmp_path))
     assert result["changed"] and result["msg"] == "would load: %s is not present" % A
     assert result["diff"] == dict(before="%s: absent\n" % A, after="%s: %s\n" % (A, ids()[A]))
-    assert all("load" not in argv for argv in calls)
+    assert not (tmp_path / "loaded").exists()
 
 
-def test_load_then_verify(monkeypatch, fake_docker):
-    state = {"loaded": False}
+def test_load_then_verify(monkeypatch, fake_docker, tmp_path):
+    good = hashlib.sha256(open(archive("tiny.tar"), "rb").read()).hexdigest()
+    result, _calls = run_main(monkeypatch, container_image_load.main,
+                              dict(path=archive("tiny.tar"), runtime_path=str(fake_docker), checksum=good),
+                              inspect_answers(tmp_path))
+    assert result["changed"] and result["action"] == "load" and not result["failed"], result
+    assert result["checksum"] == "sha256:" + good
+    assert (tmp_path / "loaded").read_bytes() == open(archive("tiny.tar"), "rb").read()
 
-    def answers(argv):
-        if "load" in argv:
-            state["loaded"] = True
-            return runtime_output("docker-load")
-        return runtime_output("docker-inspect" if state["loaded"] else "docker-inspect-missing")
 
-    result, calls = run_module(monkeypatch, dict(path=archive("tiny.tar"), runtime_path=fake_docker), answers)
-    assert result["changed"] and result["action"] == "load" and not result["failed"]
-    assert [fake_docker, "load", "--quiet", "--input", archive("tiny.tar")] in calls
+def test_bad_checksum_fails_and_loads_nothing(monkeypatch, fake_docker, tmp_path):
+    result, _calls = run_main(monkeypatch, container_image_load.main,
+                              dict(path=archive("tiny.tar"), runtime_path=str(fake_docker),
+                                   checksum="sha256:" + "0" * 64), inspect_answers(tmp_path))
+    assert result["failed"] and "checksum mismatch" in result["msg"] and "nothing was loaded" in result["msg"]
+    assert not (tmp_path / "loaded").exists()
 
 
 def test_runtime_missing_is_a_clear_error(monkeypatch):
     monkeypatch.setenv("PATH", "/nonexistent")
-    result, _calls = run_module(monkeypatch, dict(path=archive("tiny.tar"), runtime="containerd"),
-                                lambda argv: (0, b"", b""))
+    result, _calls = run_main(monkeypatch, container_image_load.main,
+                              dict(path=archive("tiny.tar"), runtime="containerd"), lambda argv, where: (0, b"", b""))
     assert result["failed"] and "ctr is not installed on this host" in result["msg"]
 
 
-def test_bad_checksum_fails_without_loading(monkeypatch, fake_docker):
-    result, calls = run_module(monkeypatch, dict(path=archive("tiny.tar"), runtime_path=fake_docker,
-                                                 checksum="sha256:" + "0" * 64),
-                               lambda argv: runtime_output("docker-inspect-missing"))
-    assert result["failed"] and "checksum mismatch" in result["msg"]
-    assert all("load" not in argv for argv in calls)
-
-
 @pytest.mark.parametrize("args,message", [
-    (dict(name=A), "one of the following is required: path, image_id"),
+    (dict(name=A), "source is archive but any of the following are missing: path, image_id"),
+    (dict(source="registry"), "source is registry but all of the following are missing: name"),
     (dict(path="/x.tar", image_id="sha256:" + "a" * 64), "missing parameter(s) required by 'image_id': name"),
     (dict(path="/x.tar", runtime="cri-o"), "value of runtime must be one of"),
+    (dict(path="/x.tar", timeout=0, runtime_path="/bin/sh"), "timeout must be a positive number"),
 ])
 def test_argument_validation(monkeypatch, args, message):
-    result, _calls = run_module(monkeypatch, args, lambda argv: (0, b"", b""))
+    result, _calls = run_main(monkeypatch, container_image_load.main, args, lambda argv, where: (0, b"", b""))
     assert result["failed"] and message in result["msg"], result["msg"]
-
-
-def test_documentation_lists_every_option():
-    import yaml
-    doc = yaml.safe_load(container_image_load.DOCUMENTATION)
-    spec_options = {"path", "name", "image_id", "runtime", "namespace", "runtime_path", "runtime_args", "checksum",
-                    "compression", "force"}
-    assert set(doc["options"]) == spec_options
-    assert json.loads(json.dumps(yaml.safe_load(container_image_load.RETURN)))["images"]["returned"] == "success"
-    assert os.path.basename(container_image_load.__file__) == "container_image_load.py"

@@ -198,3 +198,14 @@ def test_checksum_and_children(tmp_path):
         "/fixtures/dir/a.txt", "/fixtures/dir/b.txt", "/fixtures/dir/empty", "/fixtures/dir/sub"}
     replay.answer("fs ls /fixtures/no-such-file", capture="ls-missing")
     assert alluxio.children("/fixtures/no-such-file") == []
+
+
+def test_load_runs_fs_load_and_a_failure_is_an_error(tmp_path):
+    alluxio, replay = client(tmp_path)
+    replay.answer("fs load /fixtures/dir/a.txt", capture="load-file")
+    alluxio.load("/fixtures/dir/a.txt")
+    assert replay.calls == [["fs", "load", "/fixtures/dir/a.txt"]]
+    # A missing path is no success for a load: Alluxio's own words become an error, never "nothing to do".
+    replay.answer("fs load /fixtures/no-such-file", capture="load-missing")
+    with pytest.raises(AlluxioCommandError, match="does not exist"):
+        alluxio.load("/fixtures/no-such-file")

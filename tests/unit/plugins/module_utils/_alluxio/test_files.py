@@ -29,6 +29,7 @@ class MemoryAlluxio:
         self.dirs = {"/"}
         self.calls = []
         self.fail = {}
+        self.freed = set()  # files whose blocks no worker holds (in Alluxio's namespace, not in its cache)
 
     def _maybe_fail(self, *call):
         for key, message in self.fail.items():
@@ -42,7 +43,8 @@ class MemoryAlluxio:
         if path in self.dirs:
             return {"path": path, "is_dir": True, "length": 0, "completed": True}
         if path in self.data:
-            return {"path": path, "is_dir": False, "length": len(self.data[path]), "completed": True}
+            return {"path": path, "is_dir": False, "length": len(self.data[path]), "completed": True,
+                    "in_alluxio_percentage": 0 if path in self.freed else 100}
         return None
 
     def children(self, path):
@@ -51,7 +53,14 @@ class MemoryAlluxio:
         return [self.status(p) for p in sorted(names)]
 
     def tree(self, path):
+        if path in self.data:
+            return False, [self.status(path)]
         return True, [dict(self.status(p)) for p in sorted(self.data) if p.startswith(path.rstrip("/") + "/")]
+
+    def load(self, path):
+        self.calls.append(("load", path))
+        self._maybe_fail("load", path)
+        self.freed = set(p for p in self.freed if not (p == path or p.startswith(path + "/")))
 
     def checksum(self, path):
         return hashlib.md5(self.data[path]).hexdigest()
@@ -246,3 +255,56 @@ def test_type_mismatch_and_bad_source(src, tmp_path):
     with pytest.raises(AlluxioError, match="is a FIFO"):
         files.plan_present(fs, str(tmp_path / "fifo"), "/data/x", False, True)
     assert fs.calls == []
+
+
+def test_cache_loads_an_up_to_date_copy_that_was_freed(src):
+    fs = MemoryAlluxio()
+    files.apply(fs, files.plan_present(fs, src, "/data/in.txt", False, True), src, "/data/in.txt")
+    plan = files.plan_cache(fs, "/data/in.txt", files.plan_present(fs, src, "/data/in.txt", False, True))
+    assert (plan.action, plan.changes) == ("none", False)
+
+    fs.freed.add("/data/in.txt")
+    fs.calls = []
+    plan = files.plan_cache(fs, "/data/in.txt", files.plan_present(fs, src, "/data/in.txt", False, True))
+    assert (plan.action, plan.changes) == ("cache", True)
+    assert plan.reason == "/data/in.txt is up to date in Alluxio, but 1 of its files are not (fully) cached: /data/in.txt"
+    assert fs.calls == []  # planning only reads
+    files.apply(fs, plan, src, "/data/in.txt")
+    assert fs.calls == [("load", "/data/in.txt")] and fs.freed == set()
+    assert files.plan_cache(fs, "/data/in.txt", files.plan_present(fs, src, "/data/in.txt", False, True)).action == "none"
+
+
+def test_cache_names_the_files_of_a_tree_that_are_not_cached(tmp_path):
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    for name in "abcdefg":
+        (tree / name).write_text(name)
+    fs = MemoryAlluxio()
+    files.apply(fs, files.plan_present(fs, str(tree), "/data/t", False, True), str(tree), "/data/t")
+    fs.freed.update("/data/t/" + name for name in "bcdefg")
+    plan = files.plan_cache(fs, "/data/t", files.plan_present(fs, str(tree), "/data/t", False, False))
+    assert plan.action == "cache"
+    assert plan.reason.endswith("6 of its files are not (fully) cached: /data/t/b, /data/t/c, /data/t/d, /data/t/e, "
+                                "/data/t/f, ...")
+
+
+def test_cache_leaves_a_copy_that_is_written_alone(src):
+    fs = MemoryAlluxio()
+    fs.dirs.add("/data")
+    fs.data["/data/in.txt"] = b"short"
+    fs.freed.add("/data/in.txt")
+    replace = files.plan_present(fs, src, "/data/in.txt", False, True)
+    create = files.plan_present(fs, src, "/data/new.txt", False, True)
+    assert files.plan_cache(fs, "/data/in.txt", replace) is replace and replace.action == "replace"
+    assert files.plan_cache(fs, "/data/new.txt", create) is create and create.action == "create"
+
+
+def test_a_load_that_fails_is_an_error(src):
+    fs = MemoryAlluxio()
+    files.apply(fs, files.plan_present(fs, src, "/data/in.txt", False, True), src, "/data/in.txt")
+    fs.freed.add("/data/in.txt")
+    fs.fail[("load", "/data/in.txt")] = "Failed to load /data/in.txt: not enough space"
+    plan = files.plan_cache(fs, "/data/in.txt", files.plan_present(fs, src, "/data/in.txt", False, True))
+    with pytest.raises(AlluxioError, match="not enough space"):
+        files.apply(fs, plan, src, "/data/in.txt")
+    assert fs.data["/data/in.txt"] == open(src, "rb").read() and fs.temporaries() == []
