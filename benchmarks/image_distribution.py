@@ -210,7 +210,7 @@ class Registry:
                              % (os.path.join(self.dir, "data"), addr, REGISTRY_PORT))
             self.procs.append(subprocess.Popen(["docker-registry", "serve", config], stdout=subprocess.DEVNULL,
                                                stderr=subprocess.DEVNULL))
-        for _ in range(50):
+        for _attempt in range(50):
             if sh("curl -fsS -m 2 http://127.0.0.1:%d/v2/ >/dev/null && curl -fsS -m 2 http://%s:%d/v2/ >/dev/null"
                   " && echo ok" % (REGISTRY_PORT, GATEWAY, REGISTRY_PORT), check=False).strip() == "ok":
                 return self
@@ -226,7 +226,7 @@ class Registry:
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", maxsplit=1)[0])
     parser.add_argument("--mib", type=int, default=1024)
     parser.add_argument("--runtime", choices=["containerd", "docker"], default="containerd")
     args = parser.parse_args()

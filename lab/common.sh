@@ -196,3 +196,62 @@ lab_wait_for() {
     sleep 0.5
   done
 }
+
+# lab_maven_url — the Maven repository this machine's Maven uses, without a host name written into the lab:
+# $ALLUXIO_SPARK_MAVEN_URL, else the mirror of central (or of *) in ~/.m2/settings.xml or Maven's global settings,
+# else the central repository of Maven's own super POM. Fails naming the variable when none of these exists.
+lab_maven_url() {
+  if [[ -n "${ALLUXIO_SPARK_MAVEN_URL:-}" ]]; then
+    printf '%s\n' "${ALLUXIO_SPARK_MAVEN_URL%/}"
+    return 0
+  fi
+  local mvn home url
+  mvn=$(command -v "${MVN:-mvn}" || true)
+  [[ -n "$mvn" ]] || lab_die "no Maven repository known: set ALLUXIO_SPARK_MAVEN_URL (Maven Central or a mirror with its layout) or install Maven (apt-get install maven)"
+  home=$(dirname "$(dirname "$(readlink -f "$mvn")")")
+  url=$(python3 - "$HOME/.m2/settings.xml" "$home/conf/settings.xml" "$home/lib" <<'PY'
+import glob, re, sys, zipfile
+import xml.etree.ElementTree as ET
+
+def local(tag):
+    return tag.rsplit("}", 1)[-1]
+
+for path in sys.argv[1:3]:
+    try:
+        root = ET.parse(path).getroot()
+    except (OSError, ET.ParseError):
+        continue
+    for mirror in root.iter():
+        if local(mirror.tag) != "mirror":
+            continue
+        fields = {local(c.tag): (c.text or "").strip() for c in mirror}
+        if set(fields.get("mirrorOf", "").split(",")) & {"*", "central", "external:*"} and fields.get("url"):
+            print(fields["url"].rstrip("/"))
+            sys.exit(0)
+for jar in sorted(glob.glob(sys.argv[3] + "/maven-model-builder-*.jar")):
+    pom = zipfile.ZipFile(jar).read("org/apache/maven/model/pom-4.0.0.xml").decode()
+    found = re.search(r"<repositories>.*?<url>([^<]+)</url>", pom, re.S)
+    if found:
+        print(found.group(1).strip().rstrip("/"))
+        sys.exit(0)
+PY
+  )
+  [[ -n "$url" ]] || lab_die "no Maven repository found in Maven's settings or its super POM: set ALLUXIO_SPARK_MAVEN_URL"
+  printf '%s\n' "$url"
+}
+
+# lab_daemon LOG CMD... — start CMD in its own session, in the background, with stdin from /dev/null, output appended
+# to LOG and no other open file: a daemon must not keep the caller's descriptors, least of all the lab lock that
+# `flock /work/lab.lock …` holds on one of them (a dockerd that inherited it held the lock until it stopped).
+lab_daemon() {
+  local log=$1
+  shift
+  (
+    local fd
+    for fd in /proc/$BASHPID/fd/*; do
+      fd=${fd##*/}
+      ((fd > 2)) && eval "exec $fd>&-" 2>/dev/null
+    done
+    exec setsid nohup "$@" >>"$log" 2>&1 </dev/null
+  ) &
+}

@@ -37,8 +37,8 @@ start_dockerd() {
   fi
   mkdir -p "$ENGINE_DIR"
   lab_log "no systemd (PID 1 is $(ps -p 1 -o comm=)); starting dockerd in the background, log: $ENGINE_LOG"
-  # setsid + nohup: the daemon outlives this script and the terminal that ran it.
-  setsid nohup dockerd >>"$ENGINE_LOG" 2>&1 </dev/null &
+  # Its own session, no inherited descriptors (lab_daemon): it outlives this script and never holds the lab lock.
+  lab_daemon "$ENGINE_LOG" dockerd
   echo $! >"$ENGINE_PID"
 }
 

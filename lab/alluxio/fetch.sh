@@ -26,7 +26,7 @@ mkdir -p "$LAB_CACHE"
 
 # The stamp records what produced the directory; a different pom/version means "not complete".
 jars_key() {
-  { echo "alluxio=$ALLUXIO_VERSION"; cat "$HERE/pom.xml" "$HERE/settings.xml"; } | sha256sum | cut -d' ' -f1
+  { echo "alluxio=$ALLUXIO_VERSION"; cat "$HERE/pom.xml" "$HERE/settings.xml.in"; } | sha256sum | cut -d' ' -f1
 }
 
 fetch_jars() {
@@ -37,12 +37,15 @@ fetch_jars() {
     return 0
   fi
   lab_need_cmd "${MVN:-mvn}" "apt-get install maven"
-  lab_log "resolving alluxio $ALLUXIO_VERSION jars from Maven Central (cold: about 1-2 min)"
+  lab_log "resolving alluxio $ALLUXIO_VERSION jars from Maven Central or this machine's mirror of it (cold: about 1-2 min)"
   tmp="$dest.tmp.$$"
   rm -rf "$tmp"
   mkdir -p "$tmp/lib"
+  local url
+  url=$(lab_maven_url)
+  sed "s|@MAVEN_URL@|$url|" "$HERE/settings.xml.in" >"$tmp/settings.xml"
   # -U not needed: release artifacts never change. Output only on failure.
-  if ! "${MVN:-mvn}" -B -q -s "$HERE/settings.xml" -f "$HERE/pom.xml" \
+  if ! "${MVN:-mvn}" -B -q -s "$tmp/settings.xml" -f "$HERE/pom.xml" \
       -Dalluxio.version="$ALLUXIO_VERSION" \
       ${ALX_MAVEN_REPO_LOCAL:+-Dmaven.repo.local="$ALX_MAVEN_REPO_LOCAL"} \
       dependency:copy-dependencies -DoutputDirectory="$tmp/lib" >"$tmp/mvn.log" 2>&1; then
@@ -54,7 +57,7 @@ fetch_jars() {
   for a in core-server-master core-server-worker core-server-proxy shell underfs-local core-client-fs; do
     [[ -f "$tmp/lib/alluxio-$a-$ALLUXIO_VERSION.jar" ]] || lab_die "alluxio-$a-$ALLUXIO_VERSION.jar missing after resolve"
   done
-  rm -f "$tmp/mvn.log"
+  rm -f "$tmp/mvn.log" "$tmp/settings.xml"
   rm -rf "$dest"
   mv "$tmp" "$dest"
   echo "$key" >"$stamp"

@@ -27,8 +27,15 @@ running() {
 
 # The default bridge's gateway. An engine may record only the bridge's subnet (a fresh Debian docker.io 20.10 does):
 # then the gateway is the address of the bridge interface (docker0 unless the engine names another).
+# The address to serve on: the lab network's gateway when the lab is up (the nodes reach the host there; they may run
+# their own docker0, so the default bridge's 172.17.0.1 is themselves), else the default bridge's gateway (Molecule's
+# containers). Both are host addresses, reachable from either network.
 gateway() {
   local gw dev
+  if ip -4 -o addr show 2>/dev/null | grep -q " inet $LAB_GATEWAY/"; then
+    echo "$LAB_GATEWAY"
+    return 0
+  fi
   gw=$(docker network inspect bridge -f '{{ range .IPAM.Config }}{{ .Gateway }}{{ end }}' 2>/dev/null | head -n1)
   if [[ -z "$gw" ]]; then
     dev=$(docker network inspect bridge -f '{{ index .Options "com.docker.network.bridge.name" }}' 2>/dev/null || true)
@@ -75,8 +82,9 @@ cmd_start() {
     echo "ASLAB_SPARKCTL_VERSION=$sv"
     echo "ASLAB_SPARKCTL_SHA256=$(publish sparkctl "spark-operator/releases/download/v$sv")"
   } >"$ENV_FILE"
-  # setsid: the server outlives this script (make stops it with `serve.sh stop`).
-  setsid nohup python3 -m http.server --bind "$gw" --directory "$WWW" "$port" >"$LOG_FILE" 2>&1 </dev/null &
+  # lab_daemon: the server outlives this script (make stops it with `serve.sh stop`) and never holds the lab lock.
+  rm -f "$LOG_FILE"
+  lab_daemon "$LOG_FILE" python3 -m http.server --bind "$gw" --directory "$WWW" "$port"
   echo $! >"$PID_FILE"
   lab_wait_for 10 "the HTTP server on $gw:$port" curl -fsS -o /dev/null "http://$gw:$port/" ||
     lab_die "the HTTP server did not start; log: $LOG_FILE"

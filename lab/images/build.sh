@@ -67,7 +67,7 @@ ensure_rootfs() {
   fi
   lab_apt_install debootstrap
   mirror=${ALLUXIO_SPARK_DEBIAN_MIRROR:-$(host_mirror main)}
-  mirror=${mirror:-http://deb.debian.org/debian}
+  [[ -n "$mirror" ]] || lab_die "no Debian mirror in this machine's apt sources: set ALLUXIO_SPARK_DEBIAN_MIRROR (a Debian archive URL)"
   security=$(host_mirror security)
   security=${security:-${mirror%/debian}/debian-security}
   mkdir -p "$dir"

@@ -53,7 +53,7 @@ cmd_up() {
       continue
     fi
     lab_log "starting docker-registry on $addr (storage $DIR/data)"
-    nohup docker-registry serve "$(config "$addr")" >>"$DIR/registry.log" 2>&1 </dev/null &
+    lab_daemon "$DIR/registry.log" docker-registry serve "$(config "$addr")"
     pid=$!
     echo "$pid" >"$(pidfile "$addr")"
     lab_wait_for 20 "docker-registry on $addr" answers "$addr" || lab_die "docker-registry did not start: $DIR/registry.log"

@@ -11,14 +11,13 @@
 #   lab/images/alluxio/build.sh hash      # print the input hash
 #
 # The build context is streamed as a tar from the cache (no copy on disk). Env: ALLUXIO_VERSION (2.9.6),
-# ALLUXIO_SPARK_MAVEN_URL (https://repo1.maven.org/maven2), ALLUXIO_SPARK_CACHE, ALLUXIO_SPARK_LAB_STATE.
+# ALLUXIO_SPARK_MAVEN_URL (default: this machine's Maven repository, lab_maven_url), ALLUXIO_SPARK_CACHE, ALLUXIO_SPARK_LAB_STATE.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=lab/alluxio/lib.sh
 . "$HERE/../../alluxio/lib.sh"
 
 IMAGE="alluxio/alluxio:$ALLUXIO_VERSION"
-MAVEN_URL="${ALLUXIO_SPARK_MAVEN_URL:-https://repo1.maven.org/maven2}"
 CLIENT_DIR="$LAB_CACHE/alluxio-client-$ALLUXIO_VERSION"
 CLIENT_JAR="$CLIENT_DIR/alluxio-shaded-client-$ALLUXIO_VERSION.jar"
 # sha256 of the Maven Central artifact (Central publishes only .sha1 for it; that is checked too).
@@ -39,7 +38,8 @@ fetch_client() {
   if [[ -s "$CLIENT_JAR" && -s "$CLIENT_JAR.sha256" ]]; then
     return 0
   fi
-  local url="$MAVEN_URL/org/alluxio/alluxio-shaded-client/$ALLUXIO_VERSION/alluxio-shaded-client-$ALLUXIO_VERSION.jar"
+  local url
+  url="$(lab_maven_url)/org/alluxio/alluxio-shaded-client/$ALLUXIO_VERSION/alluxio-shaded-client-$ALLUXIO_VERSION.jar"
   local tmp="$CLIENT_JAR.tmp.$$" sha1 sha256
   mkdir -p "$CLIENT_DIR"
   lab_log "downloading $url"

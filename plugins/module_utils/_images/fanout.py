@@ -244,12 +244,14 @@ class FanOut:
 
     @staticmethod
     def _collect(target: Target, stream: str) -> None:
-        assert target.proc is not None
+        if target.proc is None:
+            raise ImageError("%s: no transfer was started" % target.name)
         setattr(target, stream, pipe_reader(getattr(target.proc, stream), 256 << 10))
 
     @staticmethod
     def _write(target: Target) -> None:
-        assert target.proc is not None and target.proc.stdin is not None
+        if target.proc is None or target.proc.stdin is None:
+            raise ImageError("%s: no transfer was started" % target.name)
         pipe = target.proc.stdin
         try:
             pipe.write(MAGIC)
@@ -310,7 +312,8 @@ class FanOut:
     def _save(self, groups: List[_Group]) -> _Save:
         argv = self.source.save_argv(self.name)
         self.save_proc = self.source.host.start(argv, stdin=subprocess.DEVNULL)
-        assert self.save_proc.stdout is not None and self.save_proc.stderr is not None
+        if self.save_proc.stdout is None or self.save_proc.stderr is None:
+            raise ImageError("'%s' was started without pipes" % " ".join(argv))
         errors: List[bytes] = []
         reader_thread = threading.Thread(target=lambda: errors.append(pipe_reader(self.save_proc.stderr)))
         reader_thread.daemon = True
@@ -340,8 +343,8 @@ class FanOut:
         rc = self.save_proc.wait()
         reader_thread.join(10)
         if rc != 0:
-            raise ImageError("'%s' failed with exit code %s: %s" % (" ".join(argv), rc,
-                                                                   b"".join(errors).decode("utf-8", "replace")[-1000:]))
+            raise ImageError("'%s' failed with exit code %s: %s"
+                             % (" ".join(argv), rc, b"".join(errors).decode("utf-8", "replace")[-1000:]))
         self.save_bytes = reader.offset + drained
         for group in shaped:
             self._tail(group, save)
@@ -422,7 +425,8 @@ class FanOut:
 
     def _judge(self, target: Target, save: _Save) -> None:
         group = target.group
-        assert group is not None
+        if group is None:
+            raise ImageError("%s: judged before it was given a group" % target.name)
         lines = [line for line in target.stdout.decode("utf-8", "replace").splitlines() if line.startswith("{")]
         answer: Dict[str, Any] = {}
         if lines:

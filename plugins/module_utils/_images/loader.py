@@ -123,7 +123,8 @@ def _present_message(wanted: Wanted) -> str:
 
 
 def _pull(request: LoadRequest, runtime: Runtime, check_mode: bool, result: Dict[str, Any]) -> Dict[str, Any]:
-    assert request.name is not None
+    if request.name is None:
+        raise ImageError("a pull needs the image's name")
     name = request.name
     current = runtime.image_id(runtime.stored_name(name))
     result["before"] = {name: current}
@@ -144,8 +145,8 @@ def _pull(request: LoadRequest, runtime: Runtime, check_mode: bool, result: Dict
     after = runtime.image_id(runtime.stored_name(name))
     if after is None or (request.image_id and after != request.image_id):
         raise ImageError("%s pulled %s, but afterwards it is %s, not %s (the registry holds another image under "
-                         "that name: push the wanted one again)" % (runtime.name, name, after or "absent",
-                                                                     request.image_id))
+                         "that name: push the wanted one again)"
+                         % (runtime.name, name, after or "absent", request.image_id))
     result["changed"] = after != current or request.force
     result["images"] = [dict(id=after, names=[name])]
     result["msg"] = "pulled: %s" % reason
@@ -215,7 +216,8 @@ def _load(request: LoadRequest, runtime: Runtime, check_mode: bool, result: Dict
 
 def _feed(request: LoadRequest, runtime: Runtime, compression: str) -> str:
     """Load the archive in one pass, hashing it on the way; the loader finishes only if the checksum matches."""
-    assert request.path is not None
+    if request.path is None:
+        raise ImageError("a load needs the archive's path")
     sink = Sink(load=runtime.load_argv(),
                 decompress=archives.decompressor_argv(compression, request.zstd_path, request.gzip_path),
                 timeout=request.load_timeout)

@@ -94,14 +94,14 @@ class TarReader:
             try:
                 info = tarfile.TarInfo.frombuf(block, "utf-8", "surrogateescape")
             except tarfile.HeaderError as exc:
-                raise ArchiveError("%s has an invalid tar header at byte %d: %s" % (self.where,
-                                                                                  self.offset - BLOCK, exc))
+                raise ArchiveError("%s has an invalid tar header at byte %d: %s"
+                                   % (self.where, self.offset - BLOCK, exc))
             raw += block
             if info.type not in _EXTENDED:
                 break
             if info.size > MAX_HEADER_DATA:
-                raise ArchiveError("%s has an extended header of %d bytes at byte %d" % (self.where, info.size,
-                                                                                       self.offset))
+                raise ArchiveError("%s has an extended header of %d bytes at byte %d"
+                                   % (self.where, info.size, self.offset))
             data = self._exact(info.size + padding(info.size))
             raw += data
             overrides.update(_extended(info.type, data[:info.size]))
@@ -120,9 +120,8 @@ class TarReader:
     def read_whole(self, member: Member, limit: int = MAX_HEADER_DATA * 16) -> bytes:
         """The current member's content (without padding), for small metadata members only."""
         if member.size > limit:
-            raise ArchiveError("%s: member %s is %d bytes, more than a metadata file can be" % (self.where,
-                                                                                               member.name,
-                                                                                               member.size))
+            raise ArchiveError("%s: member %s is %d bytes, more than a metadata file can be"
+                               % (self.where, member.name, member.size))
         return b"".join(self.data())[:member.size]
 
     def drain(self) -> int:

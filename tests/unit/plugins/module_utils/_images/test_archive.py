@@ -14,7 +14,6 @@ from ansible_collections.alluxio_spark.k8s.plugins.module_utils._images.errors i
 from ansible_collections.alluxio_spark.k8s.tests.unit.plugins.module_utils._images.fixtures import A, A2, B, archive, ids
 
 
-
 def test_single_image_id_is_what_docker_reports():
     compression, entries = archives.read_archive(archive("tiny.tar"))
     assert compression == "none"
