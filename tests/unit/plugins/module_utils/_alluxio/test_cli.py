@@ -21,6 +21,7 @@ from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.errors 
     AlluxioError,
     AlluxioNotFoundError,
 )
+from ansible_collections.alluxio_spark.k8s.tests.unit.plugins.module_utils._alluxio.local_trees import make_tree
 from ansible_collections.alluxio_spark.k8s.tests.unit.plugins.module_utils._alluxio.replay import ReplayCli
 
 LEVELS = ("/fixtures/dir", "/fixtures/dir/*", "/fixtures/dir/*/*", "/fixtures/dir/*/*/*")
@@ -63,11 +64,7 @@ class Host:
 
 
 def test_stage_file_and_tree_then_cleanup(tmp_path):
-    tree = tmp_path / "tree"
-    (tree / "sub" / "deeper").mkdir(parents=True)
-    (tree / "a.txt").write_bytes(b"alpha")
-    (tree / "sub" / "b.bin").write_bytes(os.urandom(200000))
-    (tree / "sub" / "deeper" / "empty").write_bytes(b"")
+    tree = make_tree(tmp_path, 200000)
     (tree / "n\u00e4me with space").write_bytes(b"x" * 513)
     host = cli.PodCliHost(LocalExec(), timeout=30)
 

@@ -14,15 +14,12 @@ import pytest
 
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio import localfs
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.errors import AlluxioError
+from ansible_collections.alluxio_spark.k8s.tests.unit.plugins.module_utils._alluxio.local_trees import make_tree
 
 
 @pytest.fixture
 def tree(tmp_path):
-    root = tmp_path / "tree"
-    (root / "sub" / "deeper").mkdir(parents=True)
-    (root / "a.txt").write_bytes(b"alpha")
-    (root / "sub" / "b.bin").write_bytes(os.urandom(70000))
-    (root / "sub" / "deeper" / "empty").write_bytes(b"")
+    root = make_tree(tmp_path, 70000)
     (root / "link-to-a").symlink_to(root / "a.txt")
     return root
 
