@@ -14,8 +14,8 @@ description:
   - With O(wait_for_workers), waits until that many workers are live and report a non-zero capacity, which is how
     a deployment knows Alluxio is ready for data. While it waits, a master that refuses connections or does not
     answer yet (it is starting) is asked again until O(wait_timeout); any other error ends the wait at once.
-  - A worker's RV(workers[].state) is one word whatever the transport and the release (the 2.9 CLI prints C(ACTIVE),
-    other releases' REST C(In Service), some CLI reports no state at all) - V(LIVE), V(LOST), V(DECOMMISSIONED) or
+  - A worker's RV(workers[].state) is one word whatever the transport and the release (2.9.6 prints C(ACTIVE) on
+    every transport, other releases other words such as C(In Service), some CLI reports no state at all) - V(LIVE), V(LOST), V(DECOMMISSIONED) or
     V(DISABLED) - and RV(workers[].reported_state) keeps what Alluxio printed.
   - Over the V(rest) and V(k8s_proxy) transports byte counts are exact; the CLI prints them rounded to two decimals.
 extends_documentation_fragment:
@@ -135,8 +135,8 @@ workers:
       choices: [LIVE, LOST, DECOMMISSIONED, DISABLED]
       sample: LIVE
     reported_state:
-      description: The state as Alluxio printed it (C(ACTIVE) from the 2.9 CLI, C(In Service) over REST, empty when
-        the CLI report has no state column).
+      description: The state as Alluxio printed it (C(ACTIVE) from 2.9.6 over the CLI and REST; other words, such as
+        C(In Service), from other releases; empty when the CLI report has no state column).
       type: str
       sample: ACTIVE
 lost_workers:
