@@ -24,7 +24,7 @@ TXT
 say "the inputs: the recipe's LICENSE and a 300 MiB file"
 lab/demo/inputs.sh
 
-say "the binaries stage 1 installs, served by a local mirror (sparkctl cannot be had here: skipped, see docs/roles/binaries.md)"
+say "the binaries stage 1 installs, served by a local mirror (sparkctl cannot be had here: skipped, see docs/binary_roles.md)"
 lab/bin/build.sh kubectl helm
 eval "$(lab/bin/serve.sh start | sed 's/^/export /')"
 trap 'lab/bin/serve.sh stop' EXIT

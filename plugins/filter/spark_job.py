@@ -48,8 +48,8 @@ def experiment_cells(inputs):
         raise AnsibleFilterError(str(exc))
 
 
-def read_path_verdict(read_paths_delta):
-    return readpath.verdict(read_paths_delta)
+def read_path_verdict(read_paths_delta, expected_bytes=0):
+    return readpath.verdict(read_paths_delta, expected_bytes)
 
 
 class FilterModule:

@@ -168,9 +168,8 @@ def run(module):
     modes_changed = False
     for fmt, path in files.items():
         if os.path.exists(path):  # in check mode a file to write may not exist yet
-            modes_changed = module.set_fs_attributes_if_different(
-                dict(path=path, mode=params["mode"], owner=None, group=None, seuser=None, serole=None, setype=None,
-                     selevel=None, attributes=None), modes_changed)
+            file_args = module.load_file_common_arguments(dict(mode=params["mode"]), path=path)
+            modes_changed = module.set_fs_attributes_if_different(file_args, modes_changed)
     verb = "would write" if module.check_mode else "wrote"
     msg = ("%s %s in %s" % (verb, ", ".join("report." + f for f in written), dest)) if written else \
         "the report in %s is current" % dest

@@ -24,12 +24,16 @@ def human_bytes(size: float) -> str:
     return "%.1f TiB" % size  # not reached
 
 
-def verdict(read_paths_delta: Dict[str, Any]) -> Dict[str, Any]:
-    """``path`` (local | network | mixed | none), the byte counts, and ``line``, e.g.
+def verdict(read_paths_delta: Dict[str, Any], expected_bytes: int = 0) -> Dict[str, Any]:
+    """``path`` (local | network | mixed | none), the byte counts, ``complete`` and ``line``, e.g.
 
     ``"local: 11.4 KiB over the domain socket, 0 B short-circuit file, 0 B over the network, 0 B from the UFS"``.
     UFS bytes are the cache misses the workers filled from the under storage (they also count on the path that
     served them).
+
+    ``expected_bytes`` (the input's length; 0: unknown): a job that read the whole input moved the counters by at
+    least that much. Less means the reading missed bytes that were still on their way to the master (they arrive
+    with the workers' heartbeats), so ``complete`` is false and the line says so.
     """
     delta = dict((path, int((read_paths_delta or {}).get(path) or 0)) for path in PATHS)
     local = delta["domain_socket"] + delta["short_circuit_local"]
@@ -52,5 +56,11 @@ def verdict(read_paths_delta: Dict[str, Any]) -> Dict[str, Any]:
         head = "no bytes read through Alluxio"
     else:
         head = path
+    expected = int(expected_bytes or 0)
+    complete = served >= expected
+    line = "%s: %s" % (head, detail)
+    if not complete:
+        line += " (INCOMPLETE: the counters show %s of the input's %s; read them again later)" % (
+            human_bytes(served), human_bytes(expected))
     return {"path": path, "local_bytes": local, "network_bytes": network, "ufs_bytes": delta["ufs"],
-            "served_bytes": served, "line": "%s: %s" % (head, detail)}
+            "served_bytes": served, "complete": complete, "line": line}

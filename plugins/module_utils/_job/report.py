@@ -45,6 +45,7 @@ def build(title: str, inputs: List[Dict[str, Any]], cells: List[Dict[str, Any]])
     if not isinstance(cells, list) or not cells:
         raise ReportError("cells must be a non-empty list of measured cells")
     names = [i.get("name") for i in inputs or []]
+    lengths = dict((i.get("name"), int(i.get("length") or 0)) for i in inputs or [])
     out_cells = []
     for index, cell in enumerate(cells):
         if not isinstance(cell, dict):
@@ -58,7 +59,7 @@ def build(title: str, inputs: List[Dict[str, Any]], cells: List[Dict[str, Any]])
         read_paths = dict((p, int(cell["read_paths"].get(p) or 0)) for p in PATHS)
         out = dict(cell)
         out["read_paths"] = read_paths
-        out["verdict"] = verdict(read_paths)
+        out["verdict"] = verdict(read_paths, lengths.get(cell["input"], 0))
         out_cells.append(out)
     return {"schema": SCHEMA, "title": title, "inputs": inputs, "cells": out_cells}
 

@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """container_image_stream's planning through main(): the controller's engine and the nodes answer with captured
 outputs; check mode and refusals never start a save. (The streaming itself: test_fanout.py with real processes,
-and the image_distribution integration target on the lab.)"""
+and the image_distribution_role integration target on the lab.)"""
 
 from __future__ import annotations
 

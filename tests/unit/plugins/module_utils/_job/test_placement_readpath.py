@@ -100,3 +100,13 @@ def test_pod_templates_name_sparks_containers_and_carry_affinity_and_groups():
         "affinity": affinity, "securityContext": {"supplementalGroups": [1000]},
         "containers": [{"name": "spark-kubernetes-driver"}]}
     assert both["executor"]["template"]["spec"]["containers"] == [{"name": "spark-kubernetes-executor"}]
+
+
+def test_a_reading_below_the_input_length_is_incomplete():
+    # One of the word count's two splits counted, the other not yet: 5781 of the 11562-byte input.
+    partial = verdict({"domain_socket": 5781}, 11562)
+    assert partial["path"] == "local" and not partial["complete"]
+    assert "INCOMPLETE: the counters show 5.6 KiB of the input's 11.3 KiB" in partial["line"]
+    whole = verdict({"domain_socket": 17343}, 11562)
+    assert whole["complete"] and "INCOMPLETE" not in whole["line"]
+    assert verdict({}, 0)["complete"]
