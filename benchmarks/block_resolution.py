@@ -22,10 +22,9 @@ import tempfile
 import time
 
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio import parsers
-from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.client import (
-    CliClient,
-    RestClient,
-)
+from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.cli import CliClient
+from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.http import UrlEndpoint
+from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.rest import RestClient
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CLI = [os.path.join(REPO, "lab", "alluxio", "alluxio")]
@@ -34,7 +33,9 @@ PROXY = "http://172.31.250.10:39999"
 DEST = "/bench/tree"
 
 
-class Runner(object):
+class Host:
+    """Where the CLI runs: here (the module's LocalCliHost without the module around it)."""
+
     def run(self, argv, data=None):
         proc = subprocess.run(argv, input=data, capture_output=True, check=False)
         return proc.returncode, proc.stdout.decode(), proc.stderr.decode()
@@ -78,8 +79,9 @@ def main():
 
     t_bound, dummy = timed(lambda: cli("fs", "stat", DEST))
     t_naive, naive_files = timed(naive)
-    t_cli, (dummy, cli_files) = timed(lambda: CliClient(Runner(), CLI).tree(DEST))
-    t_rest, (dummy, rest_files) = timed(lambda: RestClient(MASTER, PROXY).tree(DEST))
+    t_cli, (dummy, cli_files) = timed(lambda: CliClient(Host(), CLI).tree(DEST))
+    rest = RestClient(UrlEndpoint(MASTER, "master web port", 120), UrlEndpoint(PROXY, "REST proxy", 120))
+    t_rest, (dummy, rest_files) = timed(lambda: rest.tree(DEST))
 
     expected = hosts_by_path(naive_files)
     for name, files in (("ours/cli", cli_files), ("ours/rest", rest_files)):

@@ -8,6 +8,14 @@ class ModuleDocFragment:
     """How the Alluxio modules reach Alluxio (mirrors ``_alluxio/transport.py``)."""
 
     DOCUMENTATION = r"""
+notes:
+  - Tested with Alluxio 2.9.6 only (the lab's, on every transport); other releases are not tested. What is known to
+    differ in other 2.x releases is accepted (the pre-2.5 counter name C(Cluster.BytesReadAlluxio), a capacity report
+    without a state column, a local read counted as C(Cluster.BytesReadLocal)), and nothing here depends on a counter
+    that only some releases have.
+  - Over V(k8s_proxy), the API server merges the double slash of Alluxio's C(/api/v1/paths//PATH), so the modules
+    send paths as C(alluxio:/PATH) URIs; the root C(/) itself has no such form there, so a path right under it (C(/x))
+    cannot be written or listed over V(k8s_proxy).
 options:
   alluxio_transport:
     description:

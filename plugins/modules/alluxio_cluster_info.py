@@ -12,7 +12,11 @@ description:
   - Returns every Alluxio worker with its address, capacity and used bytes per storage tier (the data of
     C(alluxio fsadmin report capacity)), the lost workers, and cluster totals.
   - With O(wait_for_workers), waits until that many workers are live and report a non-zero capacity, which is how
-    a deployment knows Alluxio is ready for data.
+    a deployment knows Alluxio is ready for data. While it waits, a master that refuses connections or does not
+    answer yet (it is starting) is asked again until O(wait_timeout); any other error ends the wait at once.
+  - A worker's RV(workers[].state) is one word whatever the transport and the release (2.9.6 prints C(ACTIVE) on
+    every transport, other releases other words such as C(In Service), some CLI reports no state at all) - V(LIVE), V(LOST), V(DECOMMISSIONED) or
+    V(DISABLED) - and RV(workers[].reported_state) keeps what Alluxio printed.
   - Over the V(rest) and V(k8s_proxy) transports byte counts are exact; the CLI prints them rounded to two decimals.
 extends_documentation_fragment:
   - alluxio_spark.k8s.alluxio_transport
@@ -105,8 +109,40 @@ workers:
       used_bytes: 1048576
       tiers: {"MEM": {"capacity_bytes": 268435456, "used_bytes": 1048576}}
       state: LIVE
+      reported_state: ACTIVE
+  contains:
+    name:
+      description: The worker's name as Alluxio lists it (its host).
+      type: str
+      sample: 172.31.250.11
+    capacity_bytes:
+      description: The worker's capacity, in bytes.
+      type: int
+      sample: 268435456
+    used_bytes:
+      description: Bytes the worker uses.
+      type: int
+      sample: 1048576
+    tiers:
+      description: Capacity and used bytes per tier alias.
+      type: dict
+      sample: {"MEM": {"capacity_bytes": 268435456, "used_bytes": 1048576}}
+    state:
+      description:
+        - V(LIVE), V(LOST), V(DECOMMISSIONED) or V(DISABLED), whatever the transport and the release.
+        - Only V(LIVE) workers are listed here; the others are in RV(lost_workers).
+      type: str
+      choices: [LIVE, LOST, DECOMMISSIONED, DISABLED]
+      sample: LIVE
+    reported_state:
+      description: The state as Alluxio printed it (C(ACTIVE) from 2.9.6 over the CLI and REST; other words, such as
+        C(In Service), from other releases; empty when the CLI report has no state column).
+      type: str
+      sample: ACTIVE
 lost_workers:
-  description: Names of the workers the master lists as lost, or whose heartbeat is older than O(max_heartbeat_age).
+  description:
+    - Names of the workers that are not live - listed by the master as lost (or in another state than V(LIVE)), or
+      with a heartbeat older than O(max_heartbeat_age).
   returned: always
   type: list
   elements: str
@@ -123,64 +159,20 @@ waited_seconds:
   sample: 4.2
 """
 
-import time
-
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.alluxio_spark.k8s.plugins.module_utils._common.module import run_module
-from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.errors import AlluxioError
+from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.cluster import wait_for_workers
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.transport import (
     client_from_module,
     transport_argument_spec,
 )
-
-
-def is_lost(worker, max_age):
-    age = worker.get("last_heartbeat")
-    stale = isinstance(age, int) and age > max_age
-    return stale or str(worker.get("state", "")).upper() == "LOST"
-
-
-def summarize(cluster, exact, max_age):
-    """Totals over live workers only: the CLI's own totals also count lost workers' capacity."""
-    live = [w for w in cluster["workers"] if not is_lost(w, max_age)]
-    tiers = {}
-    for worker in live:
-        for tier, sizes in worker["tiers"].items():
-            for key, value in sizes.items():
-                tiers.setdefault(tier, {}).setdefault(key, 0)
-                tiers[tier][key] += value
-    return dict(
-        live_workers=len([w for w in live if w["capacity_bytes"] > 0]),
-        capacity_bytes=sum(w["capacity_bytes"] for w in live),
-        used_bytes=sum(w["used_bytes"] for w in live),
-        tiers=tiers,
-        workers=live,
-        lost_workers=sorted(w["name"] for w in cluster["workers"] if is_lost(w, max_age)),
-        exact=exact,
-    )
+from ansible_collections.alluxio_spark.k8s.plugins.module_utils._common.module import run_module
 
 
 def run(module):
     params = module.params
-    for name in ("wait_for_workers", "wait_timeout", "wait_sleep", "max_heartbeat_age"):
-        if params[name] < 0:
-            raise AlluxioError("%s must not be negative, got %s" % (name, params[name]))
-    client = client_from_module(module)
-    start = time.monotonic()
-    while True:
-        result = summarize(client.cluster(), client.exact_metrics, params["max_heartbeat_age"])
-        waited = time.monotonic() - start
-        if result["live_workers"] >= params["wait_for_workers"]:
-            result["waited_seconds"] = round(waited, 1)
-            return result
-        if waited >= params["wait_timeout"]:
-            raise AlluxioError("only %d of the %d workers asked for report capacity after %ds (live: %s; lost: %s). "
-                               "Check the worker pods' logs and that they can reach the master."
-                               % (result["live_workers"], params["wait_for_workers"], params["wait_timeout"],
-                                  ", ".join(w["name"] for w in result["workers"]) or "none",
-                                  ", ".join(result["lost_workers"]) or "none"))
-        time.sleep(params["wait_sleep"])
+    return wait_for_workers(client_from_module(module), params["wait_for_workers"], params["wait_timeout"],
+                            params["wait_sleep"], params["max_heartbeat_age"])
 
 
 def main():

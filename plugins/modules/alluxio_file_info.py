@@ -12,7 +12,9 @@ description:
   - Returns the status of an Alluxio path - length, block ids, in-Alluxio percentage - and, per block, the hosts of
     the workers that hold it (what C(alluxio fs stat) and C(alluxio fs location) print).
   - For a directory, returns every file below it and the totals, in one round trip to Alluxio (one exec, or one
-    proxy call), not one CLI call per file.
+    proxy call), not one CLI call per file. Over the CLI transports that exec runs one C(alluxio fs stat) for the path
+    and, for a directory, one per directory level (C(/d/*), C(/d/*/*)...), down to the deepest level that holds a
+    directory (at most 128 levels).
   - With O(resolve_nodes=true), maps each worker host to a Kubernetes node (node addresses of the types in
     O(node_address_types), the node name, and the pod IPs of O(worker_pod_selector)) and returns the bytes held by
     each node and the RV(preferred_node), where a job should run to read locally.
@@ -25,6 +27,8 @@ options:
   path:
     description:
       - Absolute Alluxio path of a file or directory.
+      - The wildcard characters C(*), C(?) and C([) are refused on every transport (the C(alluxio) CLI would expand
+        them).
     type: str
     required: true
   resolve_nodes:
@@ -51,7 +55,10 @@ options:
 requirements:
   - kubernetes >= 24.2.0 (for O(resolve_nodes) and the V(k8s_exec) and V(k8s_proxy) transports)
 notes:
-  - Read-only; always returns RV(ignore:changed=false). A missing path is not an error, it returns RV(exists=false).
+  - Read-only; always returns RV(ignore:changed=false). A missing path is not an error, it returns RV(exists=false);
+    a path counts as missing only when Alluxio says so (C(Path "/p" does not exist.), or C(NOT_FOUND) over REST), any
+    other failure is an error.
+  - Over V(k8s_proxy), reading a path needs an Alluxio REST proxy in O(alluxio_pod) (O(alluxio_proxy_port)).
 seealso:
   - module: alluxio_spark.k8s.alluxio_file
   - module: kubernetes.core.k8s_info
@@ -126,64 +133,24 @@ unresolved_hosts:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.alluxio_spark.k8s.plugins.module_utils._common.module import run_module
-from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.errors import AlluxioNotFoundError
+from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio import placement
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.paths import validate_alluxio_path
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.transport import (
     client_from_module,
     transport_argument_spec,
 )
-
-
-def bytes_per_host(files):
-    hosts = {}
-    for item in files:
-        for block in item["blocks"]:
-            for location in block["locations"]:
-                host = location["host"] or location["container_host"]
-                hosts[host] = hosts.get(host, 0) + block["length"]
-    return hosts
-
-
-def resolve(module, files):
-    from ansible_collections.alluxio_spark.k8s.plugins.module_utils._k8s import nodes
-    from ansible_collections.alluxio_spark.k8s.plugins.module_utils._k8s.exec import core_v1_from_module
-
-    params = module.params
-    api = core_v1_from_module(module)
-    node_list, pods = nodes.fetch_nodes_and_pods(api, params["worker_pod_namespace"] or params["alluxio_namespace"],
-                                                 params["worker_pod_selector"])
-    mapping = nodes.host_to_node_map(node_list, pods, params["node_address_types"])
-    blocks = [block for item in files for block in item["blocks"]]
-    resolved = nodes.resolve_blocks(blocks, mapping)
-    by_id = dict((block["id"], block) for block in resolved["blocks"])
-    for item in files:
-        for block in item["blocks"]:
-            block["nodes"] = by_id.get(block["id"], {}).get("nodes", [])
-    return dict(bytes_per_node=resolved["bytes_per_node"], preferred_node=resolved["preferred_node"],
-                unresolved_hosts=resolved["unresolved_hosts"])
+from ansible_collections.alluxio_spark.k8s.plugins.module_utils._common.module import run_module
 
 
 def run(module):
     params = module.params
     path = validate_alluxio_path(params["path"], "path")
-    client = client_from_module(module)
-    try:
-        is_dir, files = client.tree(path)
-    except AlluxioNotFoundError:
-        return dict(exists=False)
-    length = sum(f["length"] for f in files)
-    cached = sum(f["length"] * f["in_alluxio_percentage"] for f in files)
-    result = dict(
-        exists=True,
-        is_dir=is_dir,
-        length=length,
-        in_alluxio_percentage=(cached // length) if length else 100,
-        files=files,
-        bytes_per_host=bytes_per_host(files),
-    )
-    if params["resolve_nodes"]:
-        result.update(resolve(module, files))
+    result = placement.describe(client_from_module(module), path)
+    if result["exists"] and params["resolve_nodes"]:
+        from ansible_collections.alluxio_spark.k8s.plugins.module_utils._k8s.client import core_v1_from_module
+        result.update(placement.resolve(core_v1_from_module(module), result["files"],
+                                        params["worker_pod_namespace"] or params["alluxio_namespace"],
+                                        params["worker_pod_selector"], params["node_address_types"]))
     return result
 
 

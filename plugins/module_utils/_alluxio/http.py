@@ -28,14 +28,23 @@ except ImportError:  # only the pod proxy needs it, and the kubernetes client th
 
 
 class Answer:
-    """A response whose body is read in pieces (``read(size)``), so a large file never sits in memory whole."""
+    """A response whose body is read in pieces (``read(size)``), so a large file never sits in memory whole.
 
-    def __init__(self, status: int, body: Any) -> None:
+    A connection that breaks or stalls while the body is read is an :class:`AlluxioConnectionError` naming ``where``.
+    """
+
+    def __init__(self, status: int, body: Any, where: str = "") -> None:
         self.status = status
         self._body = body
+        self.where = where
 
     def read(self, size: int = -1) -> bytes:
-        data = self._body.read() if size is None or size < 0 else self._body.read(size)
+        try:
+            data = self._body.read() if size is None or size < 0 else self._body.read(size)
+        except Exception as exc:  # pylint: disable=broad-exception-caught  # socket, http.client and urllib3 errors
+            timed_out = isinstance(exc, (socket.timeout, TimeoutError)) or "timed out" in str(exc)
+            raise AlluxioConnectionError("reading the answer of %s failed: %s" % (self.where, exc),
+                                         reason="timeout" if timed_out else "unreachable")
         return data or b""
 
     def text(self, limit: int = 64 * 1024) -> str:
@@ -49,6 +58,8 @@ class Answer:
 
 class UrlEndpoint:
     """An Alluxio web port reached directly: ``http(s)://host:port``."""
+
+    merges_slashes = False
 
     def __init__(self, base_url: str, what: str, timeout: float, validate_certs: bool = True) -> None:
         self.base_url = base_url.rstrip("/")
@@ -65,11 +76,11 @@ class UrlEndpoint:
         headers = {"Content-Type": content_type} if content_type else {}
         try:
             return Answer(200, open_url(url, method=method, data=body, headers=headers, timeout=self.timeout,
-                                        validate_certs=self.validate_certs))
+                                        validate_certs=self.validate_certs), url)
         except Exception as exc:  # pylint: disable=broad-exception-caught
             code = getattr(exc, "code", None)
             if isinstance(code, int) and hasattr(exc, "read"):  # urllib's HTTPError: an answer, not a failure
-                return Answer(code, exc)
+                return Answer(code, exc, url)
             if isinstance(exc, (socket.timeout, TimeoutError)) or "timed out" in str(exc):
                 raise AlluxioConnectionError("%s did not answer within %s s (alluxio_timeout): is the Alluxio %s "
                                              "overloaded or hung?" % (url, self.timeout, self.what), reason="timeout")
@@ -79,7 +90,13 @@ class UrlEndpoint:
 
 class PodProxyEndpoint:
     """A port of one pod, reached through the API server's ``pods/proxy`` subresource (RBAC: ``get`` and ``create``
-    on ``pods/proxy``). Uses the ``ApiClient``'s own connection pool, TLS settings and credentials."""
+    on ``pods/proxy``). Uses the ``ApiClient``'s own connection pool, TLS settings and credentials.
+
+    The API server cleans the path it forwards: ``//`` becomes ``/`` and ``%2F`` is decoded first (measured on
+    kube-apiserver 1.34), so ``merges_slashes`` tells callers that a path must not rely on either.
+    """
+
+    merges_slashes = True
 
     def __init__(self, api_client: Any, namespace: str, pod: str, port: int, what: str, option: str,
                  timeout: float) -> None:
@@ -127,14 +144,14 @@ class PodProxyEndpoint:
                                          "kubeconfig and context." % (api_host(self.api_client), self, exc),
                                          reason="unreachable")
         if response.status < 400:
-            return Answer(response.status, response)
+            return Answer(response.status, response, str(self))
         # An error: from the API server itself (a Status object) or from the pod, passed through. Read it whole
         # (bounded) to tell which.
-        raw = response.read(64 * 1024)
+        raw = Answer(response.status, response, str(self)).read(64 * 1024)
         response.release_conn()
         status = _api_server_status(response.headers.get("Content-Type", ""), raw)
         if status is None:
-            return Answer(response.status, io.BytesIO(raw))
+            return Answer(response.status, io.BytesIO(raw), str(self))
         raise self._status_error(response.status, status.get("message") or "")
 
     def _status_error(self, code: int, message: str) -> AlluxioConnectionError:

@@ -10,6 +10,7 @@ The JSON shapes of the master web port and the proxy are normalised to the same 
 from __future__ import annotations
 
 import re
+from typing import Any, Dict, List, Optional, Tuple
 
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.errors import AlluxioParseError
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.tostring import (
@@ -28,84 +29,136 @@ METRIC_ALIASES = {
     "Cluster.BytesReadRemoteThroughput": ("Cluster.BytesReadAlluxioThroughput",),
 }
 
-# The read paths a client can take, and the cluster counter that counts each.
+# The read paths a client can take, and the cluster counter that counts each. ``local`` is the sum of the two
+# paths that read on the worker's own host: which of the two a local read takes depends on the Alluxio release and
+# its settings (a worker with a domain socket gets domain_socket; without one, or in releases that prefer the
+# short-circuit file, short_circuit_local), so a verdict "read locally" compares ``local``, never one of them.
 READ_PATH_METRICS = {
-    "domain_socket": "Cluster.BytesReadDomain",
-    "short_circuit_local": "Cluster.BytesReadLocal",
-    "network": "Cluster.BytesReadRemote",
-    "ufs": "Cluster.BytesReadUfsAll",
+    "domain_socket": ("Cluster.BytesReadDomain",),
+    "short_circuit_local": ("Cluster.BytesReadLocal",),
+    "local": ("Cluster.BytesReadDomain", "Cluster.BytesReadLocal"),
+    "network": ("Cluster.BytesReadRemote",),
+    "ufs": ("Cluster.BytesReadUfsAll",),
+}
+# What dominant_read_path chooses from: every byte counted once.
+VERDICT_PATHS = ("local", "network", "ufs")
+
+# One vocabulary for a worker's state, whatever printed it: the 2.9 CLI says ACTIVE, other releases' master REST
+# "In Service", some CLI reports have no state column at all (a listed worker is then live).
+WORKER_STATES = {
+    "": "LIVE", "ACTIVE": "LIVE", "LIVE": "LIVE", "IN SERVICE": "LIVE",
+    "LOST": "LOST", "OUT OF SERVICE": "LOST",
+    "DECOMMISSIONED": "DECOMMISSIONED", "DISABLED": "DISABLED",
 }
 
 
-def canonical_metric_name(name):
-    """Return the current name of a metric, mapping pre-2.5 names (``Cluster.BytesReadAlluxio``) forward."""
+def canonical_metric_name(name: str) -> str:
+    """One name per metric whatever the transport: the name as the CLI prints it.
+
+    The master's JSON escapes the UFS path in a name (``UFS:%2Fdata``), the CLI unescapes it (``UFS:/data``); this
+    applies Alluxio's own ``MetricsSystem.unescape``, then maps pre-2.5 names (``Cluster.BytesReadAlluxio``) forward.
+    """
+    name = name.replace("%2F", "/").replace("%2E", ".").replace("%25", "%")
     for canonical, olds in METRIC_ALIASES.items():
         if name in olds:
             return canonical
     return name
 
 
-def _to_int(value, default=0):
+def worker_state(reported: Any) -> str:
+    """``LIVE``, ``LOST``, ``DECOMMISSIONED`` or ``DISABLED`` for a state as any Alluxio 2.x prints it."""
+    text = " ".join(str(reported or "").split()).upper()
+    return WORKER_STATES.get(text, text.replace(" ", "_"))
+
+
+def _to_int(value: Any, field: str, default: Optional[int] = 0) -> Optional[int]:
+    """An integer from a JSON number or an integral string; anything else is a protocol error naming ``field``."""
     if value is None or value == "":
         return default
     if isinstance(value, bool):
+        raise AlluxioParseError("%s is %r, not a number" % (field, value))
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
         return int(value)
-    try:
+    if isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
         return int(value)
-    except (TypeError, ValueError):
-        return int(float(value))
+    raise AlluxioParseError("%s is %r, not an integer" % (field, value))
 
 
-def _to_bool(value):
+def _to_bool(value: Any) -> bool:
     if isinstance(value, bool):
         return value
     return str(value).lower() == "true"
 
 
-def _location(raw):
+def _dict(value: Any, field: str) -> Dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise AlluxioParseError("%s is a %s (%r), expected an object" % (field, type(value).__name__, value))
+    return value
+
+
+def _list(value: Any, field: str) -> List[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise AlluxioParseError("%s is a %s (%r), expected a list" % (field, type(value).__name__, value))
+    return value
+
+
+def _location(raw: Any, field: str) -> Dict[str, Any]:
     """One block replica, from the toString form (``address``) or the JSON form (``workerAddress``)."""
-    address = raw.get("address") or raw.get("workerAddress") or {}
+    raw = _dict(raw, field)
+    address = _dict(raw.get("address") or raw.get("workerAddress"), field + ".address")
     return {
-        "worker_id": _to_int(raw.get("workerId"), None),
-        "host": address.get("host") or "",
-        "container_host": address.get("containerHost") or "",
-        "tier": raw.get("tierAlias") or "",
-        "domain_socket_path": address.get("domainSocketPath") or "",
+        "worker_id": _to_int(raw.get("workerId"), field + ".workerId", None),
+        "host": str(address.get("host") or ""),
+        "container_host": str(address.get("containerHost") or ""),
+        "tier": str(raw.get("tierAlias") or ""),
+        "domain_socket_path": str(address.get("domainSocketPath") or ""),
     }
 
 
-def normalize_file_info(info):
+def normalize_file_info(info: Any) -> Dict[str, Any]:
     """Turn a FileInfo/URIStatus (toString dict or proxy JSON) into this collection's file status."""
-    if "info" in info and isinstance(info["info"], dict):
+    info = _dict(info, "file status")
+    if isinstance(info.get("info"), dict):
         info = info["info"]
-    folder = _to_bool(info.get("folder", False))
+    path = str(info.get("path") or "")
+    where = "file status of %s" % (path or "(no path)")
     blocks = []
-    for fbi in info.get("fileBlockInfos") or []:
-        block = fbi.get("blockInfo") or {}
+    for index, fbi in enumerate(_list(info.get("fileBlockInfos"), where + ": fileBlockInfos")):
+        field = "%s: fileBlockInfos[%d]" % (where, index)
+        fbi = _dict(fbi, field)
+        block = _dict(fbi.get("blockInfo"), field + ".blockInfo")
         blocks.append({
-            "id": _to_int(block.get("blockId", block.get("id"))),
-            "offset": _to_int(fbi.get("offset")),
-            "length": _to_int(block.get("length")),
-            "locations": [_location(loc) for loc in block.get("locations") or []],
+            "id": _to_int(block.get("blockId", block.get("id")), field + ".blockInfo.id"),
+            "offset": _to_int(fbi.get("offset"), field + ".offset"),
+            "length": _to_int(block.get("length"), field + ".blockInfo.length"),
+            "locations": [_location(loc, "%s.locations[%d]" % (field, i))
+                          for i, loc in enumerate(_list(block.get("locations"), field + ".blockInfo.locations"))],
         })
     return {
-        "path": info.get("path") or "",
-        "name": info.get("name") or "",
-        "is_dir": folder,
-        "length": _to_int(info.get("length")),
-        "block_size": _to_int(info.get("blockSizeBytes")),
-        "block_ids": [_to_int(b) for b in info.get("blockIds") or []],
+        "path": path,
+        "name": str(info.get("name") or ""),
+        "is_dir": _to_bool(info.get("folder", False)),
+        "length": _to_int(info.get("length"), where + ": length"),
+        "block_size": _to_int(info.get("blockSizeBytes"), where + ": blockSizeBytes"),
+        "block_ids": [_to_int(b, where + ": blockIds") for b in _list(info.get("blockIds"), where + ": blockIds")],
         "blocks": blocks,
-        "in_alluxio_percentage": _to_int(info.get("inAlluxioPercentage")),
-        "in_memory_percentage": _to_int(info.get("inMemoryPercentage")),
+        "in_alluxio_percentage": _to_int(info.get("inAlluxioPercentage"), where + ": inAlluxioPercentage"),
+        "in_memory_percentage": _to_int(info.get("inMemoryPercentage"), where + ": inMemoryPercentage"),
         "completed": _to_bool(info.get("completed", False)),
         "persisted": _to_bool(info.get("persisted", False)),
-        "persistence_state": info.get("persistenceState") or "",
-        "last_modification_time_ms": _to_int(info.get("lastModificationTimeMs", info.get("lastModificationTimesMs"))),
+        "persistence_state": str(info.get("persistenceState") or ""),
+        "last_modification_time_ms": _to_int(info.get("lastModificationTimeMs", info.get("lastModificationTimesMs")),
+                                             where + ": lastModificationTimeMs"),
     }
 
 
-def parse_stat(text):
+def parse_stat(text: str) -> List[Dict[str, Any]]:
     """Parse ``alluxio fs stat PATH`` (one or several, as a wildcard prints them) into a list of file statuses."""
     statuses = []
     for line in text.splitlines():
@@ -120,27 +173,7 @@ def parse_stat(text):
     return statuses
 
 
-_LOCATION_HEAD = re.compile(r"^(?P<path>.+?) with file id (?P<id>-?\d+) is on nodes:\s*$")
-
-
-def parse_location(text):
-    """Parse ``alluxio fs location PATH``: ``{"path", "file_id", "hosts"}`` (a host per block replica)."""
-    result = None
-    for line in text.splitlines():
-        stripped = line.strip()
-        if not stripped:
-            continue
-        head = _LOCATION_HEAD.match(stripped)
-        if head:
-            result = {"path": head.group("path"), "file_id": int(head.group("id")), "hosts": []}
-        elif result is not None:
-            result["hosts"].append(stripped)
-    if result is None:
-        raise AlluxioParseError("'alluxio fs location' printed no '... is on nodes:' line: %r" % text[:300])
-    return result
-
-
-def _size(token):
+def _size(token: str) -> int:
     try:
         return parse_size(token)[0]
     except SizeParseError as exc:
@@ -150,7 +183,7 @@ def _size(token):
 _TIER_LINE = re.compile(r"^Tier:\s*(?P<tier>\S+)\s+Size:\s*(?P<size>\S+)")
 
 
-def parse_capacity(text):
+def parse_capacity(text: str) -> Dict[str, Any]:
     """Parse ``alluxio fsadmin report capacity``.
 
     Returns totals (``capacity_bytes``, ``used_bytes``, per tier) and ``workers``: name, capacity and used bytes per
@@ -195,13 +228,13 @@ def parse_capacity(text):
     return totals
 
 
-def _header_tokens(line):
+def _header_tokens(line: str) -> List[str]:
     """Column names of the worker table; ``Worker Name`` and ``Last Heartbeat`` are two words each."""
     line = line.replace("Worker Name", "Worker_Name").replace("Last Heartbeat", "Last_Heartbeat")
     return line.split()
 
 
-def _worker_row(tokens, header):
+def _worker_row(tokens: List[str], header: List[str]) -> Dict[str, Any]:
     """First row of a worker: values for every header column up to ``Storage``, then the capacity row."""
     worker = {"name": tokens[0], "capacity_bytes": 0, "used_bytes": 0, "tiers": {}}
     storage_at = header.index("Storage") if "Storage" in header else None
@@ -217,11 +250,14 @@ def _worker_row(tokens, header):
     for column, value in zip(extra, rest):
         worker[column.lower()] = value
     if "last_heartbeat" in worker:
-        worker["last_heartbeat"] = _to_int(worker["last_heartbeat"], worker["last_heartbeat"])
+        heartbeat = worker["last_heartbeat"]
+        worker["last_heartbeat"] = int(heartbeat) if heartbeat.isdigit() else heartbeat
+    worker["reported_state"] = worker.get("state", "")
+    worker["state"] = worker_state(worker["reported_state"])
     return worker
 
 
-def _add_storage_row(worker, tokens, header):
+def _add_storage_row(worker: Dict[str, Any], tokens: List[str], header: List[str]) -> None:
     kind = tokens[0]
     if kind not in ("capacity", "used"):
         raise AlluxioParseError("expected a 'capacity' or 'used' row, got %r" % (tokens,))
@@ -241,78 +277,108 @@ def _add_storage_row(worker, tokens, header):
 _METRIC_LINE = re.compile(r"^(?P<name>\S+)\s+\(Type:\s*(?P<type>\w+),\s*Value:\s*(?P<value>[^)]*)\)\s*$")
 
 
-def parse_metrics(text):
-    """Parse ``alluxio fsadmin report metrics`` into ``{name: {"type", "value", "exact"}}``.
+def parse_metrics(text: str) -> Dict[str, Dict[str, Any]]:
+    """Parse ``alluxio fsadmin report metrics`` into ``{name: {"type", "value", "exact"}}``, every type.
 
     Byte metrics are printed rounded (``290.47KB``): ``exact`` says whether ``value`` is the true counter. Other
-    integral values are printed with thousands separators (``1,234``). Pre-2.5 names are mapped to current ones.
+    integral values are printed with thousands separators (``1,234``). A gauge may print a word or a map
+    (``Master.FileSize``): its value stays the text. Names are :func:`canonical_metric_name`.
     """
     metrics = {}
     for line in text.splitlines():
         match = _METRIC_LINE.match(line.strip())
         if not match:
             continue
-        raw = match.group("value").strip()
-        value, exact = _metric_value(raw)
-        entry = {"type": match.group("type"), "value": value, "exact": exact}
-        metrics[canonical_metric_name(match.group("name"))] = entry
+        value, exact = _metric_value(match.group("value").strip())
+        metrics[canonical_metric_name(match.group("name"))] = {"type": match.group("type"), "value": value,
+                                                               "exact": exact}
     if not metrics:
         raise AlluxioParseError("'alluxio fsadmin report metrics' printed no metric line: %r" % text[:300])
     return metrics
 
 
-def _metric_value(raw):
+def _metric_value(raw: str) -> Tuple[Any, bool]:
     try:
         return parse_size(raw)
     except SizeParseError:
         pass
     plain = raw.replace(",", "")
+    if re.fullmatch(r"-?\d+", plain):
+        return int(plain), True
     try:
-        if re.match(r"^-?\d+$", plain):
-            return int(plain), True
         return float(plain), True
     except ValueError:
         return raw, False
 
 
-def metrics_from_json(document):
-    """Exact counters from the master's ``/api/v1/master/info`` (``metrics``) or ``/metrics/json/`` (``counters``)."""
-    if "metrics" in document and isinstance(document["metrics"], dict):
-        source = document["metrics"]
-        return dict((canonical_metric_name(k), _to_int(v)) for k, v in source.items())
-    if "counters" in document and isinstance(document["counters"], dict):
-        return dict((canonical_metric_name(k), _to_int(v.get("count"))) for k, v in document["counters"].items())
-    raise AlluxioParseError("JSON has neither 'metrics' (master info) nor 'counters' (metrics servlet)")
+def counters_from_report(text: str) -> Dict[str, int]:
+    """The counters (type ``COUNTER``) of ``alluxio fsadmin report metrics``, as integers (byte counters as the CLI
+    rounded them). Gauges, timers and meters are left out, as the master's JSON keeps them apart."""
+    counters = {}
+    for name, entry in parse_metrics(text).items():
+        if entry["type"] != "COUNTER":
+            continue
+        value = entry["value"]
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if not isinstance(value, int):
+            raise AlluxioParseError("counter %s printed %r, not a number" % (name, value))
+        counters[name] = value
+    return counters
 
 
-def read_paths(counters):
-    """Bytes read per path from a ``{name: int}`` counter map; missing counters count as zero."""
-    return dict((path, _to_int(counters.get(name))) for path, name in READ_PATH_METRICS.items())
+def counters_from_json(document: Any, where: str = "the master") -> Dict[str, int]:
+    """Exact counters from a metrics servlet (``/metrics/json/``: ``counters.<name>.count``) or from the master's
+    ``/api/v1/master/info`` (``metrics.<name>``), by :func:`canonical_metric_name`."""
+    document = _dict(document, "the answer of %s" % where)
+    if isinstance(document.get("counters"), dict):
+        return dict((canonical_metric_name(k), _to_int(_dict(v, "counters.%s" % k).get("count"), "counters.%s" % k))
+                    for k, v in document["counters"].items())
+    if isinstance(document.get("metrics"), dict):
+        return dict((canonical_metric_name(k), _to_int(v, "metrics.%s" % k)) for k, v in document["metrics"].items())
+    raise AlluxioParseError("%s answered JSON with neither 'counters' (metrics servlet) nor 'metrics' (master info)"
+                            % where)
 
 
-def workers_from_master_info(document):
-    """Workers of ``/api/v1/master/info`` in the shape :func:`parse_capacity` returns (exact bytes)."""
+def read_paths(counters: Dict[str, Any]) -> Dict[str, int]:
+    """Bytes read per path from a counter map; a counter that is missing or not a number counts as zero."""
+    def value(name: str) -> int:
+        number = counters.get(name)
+        return number if isinstance(number, int) and not isinstance(number, bool) else 0
+
+    return dict((path, sum(value(name) for name in names)) for path, names in READ_PATH_METRICS.items())
+
+
+def workers_from_master_info(document: Any) -> List[Dict[str, Any]]:
+    """Workers of ``/api/v1/master/info`` in the shape :func:`parse_capacity` returns (exact bytes).
+
+    A field of the wrong type is an :class:`AlluxioParseError` (an :class:`AlluxioProtocolError`) naming it.
+    """
+    document = _dict(document, "master info")
     result = []
-    for key, state in (("workers", "LIVE"), ("lostWorkers", "LOST")):
-        for worker in document.get(key) or []:
-            address = worker.get("address") or {}
+    for key in ("workers", "lostWorkers"):
+        for index, worker in enumerate(_list(document.get(key), "master info field '%s'" % key)):
+            field = "master info field '%s[%d]'" % (key, index)
+            worker = _dict(worker, field)
+            address = _dict(worker.get("address"), field + ".address")
             tiers = {}
-            for tier, size in (worker.get("capacityBytesOnTiers") or {}).items():
-                tiers.setdefault(tier, {})["capacity_bytes"] = _to_int(size)
-            for tier, size in (worker.get("usedBytesOnTiers") or {}).items():
-                tiers.setdefault(tier, {})["used_bytes"] = _to_int(size)
+            for kind, source in (("capacity_bytes", "capacityBytesOnTiers"), ("used_bytes", "usedBytesOnTiers")):
+                for tier, size in _dict(worker.get(source), "%s.%s" % (field, source)).items():
+                    tiers.setdefault(tier, {})[kind] = _to_int(size, "%s.%s.%s" % (field, source, tier))
+            reported = "LOST" if key == "lostWorkers" else str(worker.get("state") or "")
             result.append({
-                "name": address.get("host") or "",
-                "host": address.get("host") or "",
-                "container_host": address.get("containerHost") or "",
-                "rpc_port": _to_int(address.get("rpcPort"), None),
-                "web_port": _to_int(address.get("webPort"), None),
-                "domain_socket_path": address.get("domainSocketPath") or "",
-                "capacity_bytes": _to_int(worker.get("capacityBytes")),
-                "used_bytes": _to_int(worker.get("usedBytes")),
+                "name": str(address.get("host") or ""),
+                "host": str(address.get("host") or ""),
+                "container_host": str(address.get("containerHost") or ""),
+                "rpc_port": _to_int(address.get("rpcPort"), field + ".address.rpcPort", None),
+                "web_port": _to_int(address.get("webPort"), field + ".address.webPort", None),
+                "domain_socket_path": str(address.get("domainSocketPath") or ""),
+                "capacity_bytes": _to_int(worker.get("capacityBytes"), field + ".capacityBytes"),
+                "used_bytes": _to_int(worker.get("usedBytes"), field + ".usedBytes"),
                 "tiers": tiers,
-                "last_heartbeat": _to_int(worker.get("lastContactSec"), None),
-                "state": state if state == "LOST" else (worker.get("state") or state),
+                "last_heartbeat": _to_int(worker.get("lastContactSec"), field + ".lastContactSec", None),
+                "reported_state": reported,
+                "state": worker_state(reported),
             })
     return result
 
@@ -320,7 +386,7 @@ def workers_from_master_info(document):
 _LS_ROW = re.compile(r"(?P<size>\d+)\s+(?P<state>[A-Z_]+)\s+(?P<date>\S+\s+\S+)\s+(?P<pct>\d+%|DIR)\s+(?P<path>/.*?)\s*$")
 
 
-def parse_ls(text):
+def parse_ls(text: str) -> List[Dict[str, Any]]:
     """Parse ``alluxio fs ls [-R]`` rows into ``{"path", "is_dir", "length", "persistence_state",
     "in_alluxio_percentage"}`` (rows with or without the permission/owner/group columns)."""
     entries = []
@@ -339,10 +405,10 @@ def parse_ls(text):
     return entries
 
 
-def worker_counters(document, host):
+def worker_counters(document: Any, host: str) -> Dict[str, int]:
     """A worker's ``/metrics/json/`` counters without the ``Worker.`` prefix and the ``.<host>`` suffix, e.g.
     ``{"BytesReadDomain": 3145728, "BytesReadRemote": 0, "BytesReadCache": 3145728}``."""
-    counters = metrics_from_json(document)
+    counters = counters_from_json(document, "the worker at %s" % host)
     prefix, suffix = "Worker.", "." + host
     return dict((name[len(prefix):-len(suffix)], value) for name, value in counters.items()
                 if name.startswith(prefix) and name.endswith(suffix))

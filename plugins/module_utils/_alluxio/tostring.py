@@ -12,6 +12,7 @@ values such as ACL strings (``user::rwx,group::r-x``) keep their inner commas.
 from __future__ import annotations
 
 import re
+from typing import Any, Dict, List
 
 _KEY_AHEAD = re.compile(r", (?=[A-Za-z_][A-Za-z0-9_]*=)")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.$]*")
@@ -22,19 +23,19 @@ class ToStringParseError(ValueError):
     """Raised when the text is not in the toStringHelper form."""
 
 
-class _Reader(object):
-    def __init__(self, text):
+class _Reader:
+    def __init__(self, text: str) -> None:
         self.text = text
         self.pos = 0
 
-    def fail(self, what):
+    def fail(self, what: str) -> None:
         snippet = self.text[max(0, self.pos - 20):self.pos + 20]
         raise ToStringParseError("%s at offset %d near %r" % (what, self.pos, snippet))
 
-    def peek(self):
+    def peek(self) -> str:
         return self.text[self.pos] if self.pos < len(self.text) else ""
 
-    def value(self, closer, in_list):
+    def value(self, closer: str, in_list: bool) -> Any:
         """Read one value that ends before ``closer`` or a separator of the enclosing level."""
         start = self.pos
         match = _NAME.match(self.text, self.pos)
@@ -64,7 +65,7 @@ class _Reader(object):
         scalar = self.text[start:self.pos]
         return None if scalar == "null" else scalar
 
-    def obj(self, name, closer):
+    def obj(self, name: str, closer: str) -> Dict[str, Any]:
         result = {"@type": name}
         if self.peek() == closer:
             self.pos += 1
@@ -86,7 +87,7 @@ class _Reader(object):
             else:
                 self.fail("expected ', ' or %r" % closer)
 
-    def list(self):
+    def list(self) -> List[Any]:
         items = []
         if self.peek() == "]":
             self.pos += 1
@@ -102,7 +103,7 @@ class _Reader(object):
                 self.fail("expected ', ' or ']'")
 
 
-def parse_tostring(text):
+def parse_tostring(text: str) -> Any:
     """Parse one toStringHelper value (an object, a list or a scalar) spanning the whole text."""
     reader = _Reader(text.strip())
     result = reader.value("", in_list=False)

@@ -11,19 +11,18 @@ the proxy by URL; ``local`` runs the CLI on the host that runs the module.
 from __future__ import annotations
 
 import copy
-import io
-import os
-import tarfile
-import uuid
+from typing import Any, Dict
 
-from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.client import CliClient, RestClient
-from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.errors import AlluxioConnectionError
+from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.cli import CliClient, LocalCliHost, PodCliHost
+from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.errors import AlluxioError
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.http import PodProxyEndpoint, UrlEndpoint
+from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.rest import RestClient
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._k8s.client import K8S_AUTH_ARG_SPEC
 
 TRANSPORTS = ("k8s_exec", "k8s_proxy", "rest", "local")
+CLI_TRANSPORTS = ("k8s_exec", "local")
 
-ALLUXIO_TRANSPORT_SPEC = dict(
+ALLUXIO_TRANSPORT_SPEC: Dict[str, Dict[str, Any]] = dict(
     alluxio_transport=dict(type="str", default="k8s_exec", choices=list(TRANSPORTS)),
     alluxio_cli=dict(type="list", elements="str", default=["alluxio"]),
     alluxio_master_url=dict(type="str", default="http://localhost:19999"),
@@ -39,123 +38,72 @@ ALLUXIO_TRANSPORT_SPEC = dict(
 ALLUXIO_TRANSPORT_SPEC.update(copy.deepcopy(K8S_AUTH_ARG_SPEC))
 
 
-def transport_argument_spec(**extra):
+def transport_argument_spec(**extra: Any) -> Dict[str, Dict[str, Any]]:
     """A fresh copy of the shared option set, plus a module's own options."""
     spec = copy.deepcopy(ALLUXIO_TRANSPORT_SPEC)
     spec.update(extra)
     return spec
 
 
-class LocalRunner(object):
-    """Runs argv on the host that runs the module (``module.run_command``, never through a shell)."""
+def client_from_module(module: Any) -> Any:
+    """The client (:class:`CliClient` or :class:`RestClient`) the module's ``alluxio_transport`` asks for.
 
-    def __init__(self, module, timeout):
-        self.module = module
-        self.timeout = timeout
-
-    def run(self, argv, data=None):
-        try:
-            return self.module.run_command(argv, data=data, binary_data=True, check_rc=False)
-        except OSError as exc:
-            raise AlluxioConnectionError("cannot run %s: %s. Set alluxio_cli to the alluxio command on this host."
-                                         % (argv[0], exc))
-
-    def stage(self, local_path):
-        return os.path.abspath(local_path)
-
-    def cleanup(self, staged):
-        return None
-
-
-class PodRunner(object):
-    """Runs argv in the Alluxio pod; ``stage`` copies a host file into the pod for copyFromLocal."""
-
-    def __init__(self, exec_runner, timeout):
-        self.exec_runner = exec_runner
-        self.timeout = timeout
-
-    def run(self, argv, data=None):
-        return self.exec_runner.run(argv, data=data, timeout=self.timeout)
-
-    def stage(self, local_path):
-        """Copy a host file or directory into the pod's /tmp as a tar stream; return its path there."""
-        staged = "/tmp/.ansible-alluxio-%s" % uuid.uuid4().hex[:12]
-        buf = io.BytesIO()
-        with tarfile.open(fileobj=buf, mode="w") as archive:
-            archive.add(local_path, arcname="content")
-        # put_file reads an exact byte count, so it works on API servers that cannot close an exec's stdin.
-        rc, out, err = self.exec_runner.put_file(staged + ".tar", buf.getvalue(), timeout=self.timeout)
-        if rc == 0:
-            rc, out, err = self.run(["sh", "-c", 'mkdir -p "$1" && tar -x -f "$1.tar" -C "$1" && rm -f "$1.tar"', "sh",
-                                     staged])
-        if rc != 0:
-            raise AlluxioConnectionError("cannot copy %s into the pod (needs sh and tar there): %s %s"
-                                         % (local_path, out, err))
-        return staged + "/content"
-
-    def cleanup(self, staged):
-        base = staged.rsplit("/", 1)[0]
-        self.run(["rm", "-rf", base, base + ".tar"])
-
-
-def client_from_module(module):
-    """Build the client the module's ``alluxio_transport`` asks for; errors are AlluxioError subclasses."""
+    Bad options raise :class:`AlluxioError` before anything is contacted.
+    """
     params = module.params
     transport = params["alluxio_transport"]
     timeout = params["alluxio_timeout"]
     if timeout <= 0:
-        raise AlluxioConnectionError("alluxio_timeout must be a positive number of seconds, got %s" % timeout)
+        raise AlluxioError("alluxio_timeout must be a positive number of seconds, got %s" % timeout)
     if transport == "rest":
         return _rest_client(params, timeout)
     if transport == "k8s_proxy":
         return _k8s_proxy_client(module, timeout)
     if not params["alluxio_cli"]:
-        raise AlluxioConnectionError("alluxio_cli must name the alluxio command, e.g. ['alluxio']")
+        raise AlluxioError("alluxio_cli must name the alluxio command, e.g. ['alluxio']")
     if transport == "local":
-        return CliClient(LocalRunner(module, timeout), params["alluxio_cli"])
-    from ansible_collections.alluxio_spark.k8s.plugins.module_utils._k8s.exec import (
-        K8sExecRunner,
-        core_v1_from_module,
-    )
-    runner = K8sExecRunner(core_v1_from_module(module), params["alluxio_namespace"], params["alluxio_pod"],
-                           params.get("alluxio_container"))
-    return CliClient(PodRunner(runner, timeout), params["alluxio_cli"])
+        return CliClient(LocalCliHost(module, timeout), params["alluxio_cli"])
+    from ansible_collections.alluxio_spark.k8s.plugins.module_utils._k8s.client import core_v1_from_module
+    from ansible_collections.alluxio_spark.k8s.plugins.module_utils._k8s.exec import PodExec
+    pod_exec = PodExec(core_v1_from_module(module), params["alluxio_namespace"], params["alluxio_pod"],
+                       params.get("alluxio_container"))
+    return CliClient(PodCliHost(pod_exec, timeout), params["alluxio_cli"])
 
 
-def _rest_client(params, timeout):
+def _rest_client(params: Dict[str, Any], timeout: int) -> RestClient:
     master = params["alluxio_master_url"]
     if not master.startswith(("http://", "https://")):
-        raise AlluxioConnectionError("alluxio_master_url must start with http:// or https://, got %r" % master)
+        raise AlluxioError("alluxio_master_url must start with http:// or https://, got %r" % master)
     proxy = params.get("alluxio_proxy_url") or _default_proxy(master)
     if not proxy.startswith(("http://", "https://")):
-        raise AlluxioConnectionError("alluxio_proxy_url must start with http:// or https://, got %r" % proxy)
+        raise AlluxioError("alluxio_proxy_url must start with http:// or https://, got %r" % proxy)
     validate = params.get("validate_certs", True) is not False
     scheme = master.split("://", 1)[0]
 
-    def worker_endpoint(host, port):
+    def worker_endpoint(host: str, port: int) -> UrlEndpoint:
         return UrlEndpoint("%s://%s:%s" % (scheme, host, port), "worker web port", timeout, validate)
 
     return RestClient(UrlEndpoint(master, "master web port", timeout, validate),
                       UrlEndpoint(proxy, "REST proxy", timeout, validate), worker_endpoint)
 
 
-def _k8s_proxy_client(module, timeout):
+def _k8s_proxy_client(module: Any, timeout: int) -> RestClient:
     params = module.params
     for option in ("alluxio_web_port", "alluxio_proxy_port"):
         if not 0 < params[option] < 65536:
-            raise AlluxioConnectionError("%s must be a TCP port (1-65535), got %s" % (option, params[option]))
+            raise AlluxioError("%s must be a TCP port (1-65535), got %s" % (option, params[option]))
     from ansible_collections.alluxio_spark.k8s.plugins.module_utils._k8s.client import api_client_from_module
     api = api_client_from_module(module)
     namespace, pod = params["alluxio_namespace"], params["alluxio_pod"]
     master = PodProxyEndpoint(api, namespace, pod, params["alluxio_web_port"], "master web port",
                               "alluxio_web_port", timeout)
-    proxy = PodProxyEndpoint(api, namespace, pod, params["alluxio_proxy_port"], "REST proxy (path operations over "
-                             "k8s_proxy need an Alluxio proxy process listening in this pod)", "alluxio_proxy_port",
+    proxy = PodProxyEndpoint(api, namespace, pod, params["alluxio_proxy_port"], "REST proxy: path operations over "
+                             "k8s_proxy need an Alluxio proxy process listening in this pod", "alluxio_proxy_port",
                              timeout)
     return RestClient(master, proxy)
 
 
-def _default_proxy(master_url):
+def _default_proxy(master_url: str) -> str:
     scheme, dummy, rest = master_url.partition("://")
     host = rest.split("/", 1)[0].rsplit(":", 1)[0]
     return "%s://%s:39999" % (scheme, host)

@@ -10,6 +10,7 @@ these helpers say so: :func:`parse_size` returns the value and whether it is exa
 from __future__ import annotations
 
 import re
+from typing import Any, Tuple
 
 _UNITS = {"B": 0, "KB": 1, "MB": 2, "GB": 3, "TB": 4, "PB": 5}
 _SIZE_RE = re.compile(r"^\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>[KMGTP]?B)(?:/(?P<per>MIN|SEC|S))?\s*$", re.IGNORECASE)
@@ -19,7 +20,7 @@ class SizeParseError(ValueError):
     """Raised when a text is not a size the Alluxio CLI prints."""
 
 
-def parse_size(text):
+def parse_size(text: Any) -> Tuple[int, bool]:
     """Return ``(bytes, exact)`` for a size such as ``5.00KB`` or ``22.34KB/MIN``.
 
     ``bytes`` is rounded to the nearest integer; ``exact`` is true only when the text was a plain byte count
@@ -42,8 +43,3 @@ def parse_size(text):
     scale = 10 ** len(frac)
     value = (int(whole) * scale + int(frac or "0")) * (1024 ** power)
     return (value + scale // 2) // scale, False
-
-
-def size_bytes(text):
-    """Return only the byte count of :func:`parse_size`."""
-    return parse_size(text)[0]

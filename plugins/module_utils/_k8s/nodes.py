@@ -10,7 +10,9 @@ a pure function of Node and Pod objects as plain dicts, except :func:`fetch_node
 from __future__ import annotations
 
 import ipaddress
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
+from ansible_collections.alluxio_spark.k8s.plugins.module_utils._k8s.client import api_host
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._k8s.errors import MISSING_KUBERNETES_MSG, K8sError
 
 try:
@@ -32,7 +34,7 @@ class NodeResolutionError(K8sError):
     """Hosts cannot be mapped to nodes unambiguously, or nodes/pods could not be listed."""
 
 
-def normalize_host(host):
+def normalize_host(host: Optional[str]) -> str:
     """The lookup key of a host: an IP in its canonical form, a hostname lower-cased without a trailing dot.
 
     Hostnames compare case-insensitively (DNS does); IPs compare exactly, after parsing, so ``::1`` equals
@@ -47,7 +49,7 @@ def normalize_host(host):
         return host.rstrip(".").lower()
 
 
-def _get(obj, *path):
+def _get(obj: Any, *path: str) -> Any:
     for key in path:
         if not isinstance(obj, dict):
             return None
@@ -55,14 +57,15 @@ def _get(obj, *path):
     return obj
 
 
-def _pod_addresses(pod):
+def _pod_addresses(pod: Dict[str, Any]) -> List[str]:
     status = pod.get("status") or {}
     ips = [status.get("podIP")] + [item.get("ip") for item in status.get("podIPs") or [] if isinstance(item, dict)]
     ips += [status.get("hostIP")] + [item.get("ip") for item in status.get("hostIPs") or [] if isinstance(item, dict)]
     return [ip for ip in ips if ip]
 
 
-def host_to_node_map(nodes, pods=(), address_types=DEFAULT_ADDRESS_TYPES):
+def host_to_node_map(nodes: Iterable[Dict[str, Any]], pods: Iterable[Dict[str, Any]] = (),
+                     address_types: Sequence[str] = DEFAULT_ADDRESS_TYPES) -> Dict[str, str]:
     """Map every name and address a worker may report to the node it belongs to: ``{normalized host: node name}``.
 
     Sources, strongest first: node names (unique by the API's guarantee), node addresses of ``address_types`` in
@@ -106,32 +109,39 @@ def host_to_node_map(nodes, pods=(), address_types=DEFAULT_ADDRESS_TYPES):
     return dict((key, held[1]) for key, held in claims.items())
 
 
-def _location_host(location):
+def _location_host(location: Dict[str, Any]) -> str:
     return location.get("host") or location.get("container_host") or ""
 
 
-def resolve_blocks(blocks, mapping):
+def bytes_per_host(blocks: Iterable[Dict[str, Any]]) -> Dict[str, int]:
+    """Bytes held by each reported worker host (``host``, else ``container_host``): a block counts fully once for every
+    host that holds a replica of it."""
+    totals: Dict[str, int] = {}
+    for block in blocks or ():
+        length = int(block.get("length") or 0)
+        for host in {_location_host(location) for location in block.get("locations") or ()} - {""}:
+            totals[host] = totals.get(host, 0) + length
+    return totals
+
+
+def resolve_blocks(blocks: Iterable[Dict[str, Any]], mapping: Dict[str, str]) -> Dict[str, Any]:
     """Place each block on the nodes that hold a replica and sum the bytes per node and per reported host.
 
     ``blocks``: ``[{"id": int, "length": int, "locations": [{"host": str, "container_host": str}]}]``;
     ``mapping``: the result of :func:`host_to_node_map`. A location resolves by ``host``, else by
     ``container_host``. A block counts fully for every node that holds it (replicas), once per node. Returns
-    ``bytes_per_node``, ``bytes_per_host``, ``blocks`` (each a copy with ``nodes``, sorted), ``unresolved_hosts``
+    ``bytes_per_node``, ``blocks`` (each a copy with ``nodes``, sorted), ``unresolved_hosts``
     (sorted, as reported) and ``preferred_node``: most bytes, ties to the smallest name, ``None`` when no block
     resolved.
     """
-    bytes_per_node = {}
-    bytes_per_host = {}
+    bytes_per_node: Dict[str, int] = {}
     unresolved = set()
     resolved_blocks = []
     for block in blocks or ():
         length = int(block.get("length") or 0)
         block_nodes = set()
-        block_hosts = set()
         for location in block.get("locations") or ():
             host = _location_host(location)
-            if host:
-                block_hosts.add(host)
             node = None
             for candidate in (location.get("host"), location.get("container_host")):
                 node = mapping.get(normalize_host(candidate))
@@ -143,8 +153,6 @@ def resolve_blocks(blocks, mapping):
                 unresolved.add(host)
         for node in block_nodes:
             bytes_per_node[node] = bytes_per_node.get(node, 0) + length
-        for host in block_hosts:
-            bytes_per_host[host] = bytes_per_host.get(host, 0) + length
         resolved = dict(block)
         resolved["nodes"] = sorted(block_nodes)
         resolved_blocks.append(resolved)
@@ -154,21 +162,13 @@ def resolve_blocks(blocks, mapping):
         preferred = min(bytes_per_node, key=lambda name: (-bytes_per_node[name], name))
     return {
         "bytes_per_node": bytes_per_node,
-        "bytes_per_host": bytes_per_host,
         "blocks": resolved_blocks,
         "unresolved_hosts": sorted(unresolved),
         "preferred_node": preferred,
     }
 
 
-def _api_host(core_v1_api):
-    try:
-        return core_v1_api.api_client.configuration.host
-    except AttributeError:
-        return "(unknown)"
-
-
-def _list_all(core_v1_api, method, what, **kwargs):
+def _list_all(core_v1_api: Any, method: Callable[..., Any], what: str, **kwargs: Any) -> List[Dict[str, Any]]:
     items = []
     token = None
     while True:
@@ -177,10 +177,10 @@ def _list_all(core_v1_api, method, what, **kwargs):
         try:
             page = method(limit=_PAGE_SIZE, **kwargs)
         except ApiException as exc:
-            raise NodeResolutionError(_api_error_message(exc, what, _api_host(core_v1_api)))
+            raise NodeResolutionError(_api_error_message(exc, what, api_host(core_v1_api)))
         except Exception as exc:  # urllib3 MaxRetryError, socket and TLS errors: the server was not reached
             raise NodeResolutionError("cannot list %s: the Kubernetes API server at %s was unreachable (%s); check host, "
-                                      "kubeconfig and context" % (what, _api_host(core_v1_api), exc))
+                                      "kubeconfig and context" % (what, api_host(core_v1_api), exc))
         data = core_v1_api.api_client.sanitize_for_serialization(page)
         items.extend(data.get("items") or [])
         token = _get(data, "metadata", "continue")
@@ -188,7 +188,7 @@ def _list_all(core_v1_api, method, what, **kwargs):
             return items
 
 
-def _api_error_message(exc, what, host):
+def _api_error_message(exc: Any, what: str, host: str) -> str:
     status = getattr(exc, "status", None)
     if status == 403:
         return ("cannot list %s: forbidden (HTTP 403) by %s; the credentials need RBAC verb 'list' on %s (%s)"
@@ -200,7 +200,8 @@ def _api_error_message(exc, what, host):
     return "cannot list %s from %s: HTTP %s %s" % (what, host, status, (getattr(exc, "body", None) or getattr(exc, "reason", ""))[:500])
 
 
-def fetch_nodes_and_pods(core_v1_api, pod_namespace=None, pod_label_selector=None):
+def fetch_nodes_and_pods(core_v1_api: Any, pod_namespace: Optional[str] = None,
+                         pod_label_selector: Optional[str] = None) -> Tuple[List[Dict[str, Any]], List[Dict[str, Any]]]:
     """List all nodes, and the pods matching ``pod_label_selector`` (in ``pod_namespace``, or all namespaces).
 
     Returns ``(nodes, pods)`` as lists of plain dicts (camelCase keys, as ``kubectl get -o json``); ``pods`` is

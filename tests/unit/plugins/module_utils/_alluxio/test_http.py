@@ -17,9 +17,10 @@ import threading
 import pytest
 
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio import http as alluxio_http
-from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.client import RestClient
+from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.rest import RestClient
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.errors import (
     AlluxioConnectionError,
+    AlluxioError,
     AlluxioNotFoundError,
 )
 
@@ -124,6 +125,13 @@ def test_the_rest_client_reads_a_missing_path_through_the_pod_proxy():
     ep, dummy = endpoint(FakeResponse(500, body), port=39999)
     with pytest.raises(AlluxioNotFoundError):
         RestClient(ep, ep).tree("/x")
+
+
+def test_the_rest_client_cannot_load_and_says_what_can():
+    ep, dummy = endpoint(FakeResponse(200, b"{}"), port=39999)
+    with pytest.raises(AlluxioError, match=r"needs the alluxio CLI \('fs load'\): use the local or k8s_exec"):
+        RestClient(ep, ep).load("/x")
+    assert dummy.calls == []
 
 
 def test_an_unreachable_api_server_names_it():

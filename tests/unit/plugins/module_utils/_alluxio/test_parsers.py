@@ -15,7 +15,10 @@ import re
 import pytest
 
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio import parsers
-from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.errors import AlluxioParseError
+from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.errors import (
+    AlluxioParseError,
+    AlluxioProtocolError,
+)
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "..", "..", "..", "fixtures", "alluxio-2.9.6")
 WORKERS = {"172.31.250.11", "172.31.250.12", "172.31.250.13"}
@@ -56,10 +59,11 @@ def test_stat_file_blocks_and_hosts(variant):
 
 def test_stat_agrees_with_location_and_proxy():
     stat = parsers.parse_stat(fixture("stat-file"))[0]
-    location = parsers.parse_location(fixture("location"))
+    # `fs location` prints "<path> with file id N is on nodes:" and then a host per block replica.
+    head, *hosts = [line.strip() for line in fixture("location").splitlines() if line.strip()]
     proxy = parsers.normalize_file_info(json.loads(fixture("proxy-get-status-file")))
-    assert location["path"] == stat["path"]
-    assert location["hosts"] == [loc["host"] for b in stat["blocks"] for loc in b["locations"]]
+    assert head.startswith(stat["path"] + " with file id ")
+    assert hosts == [loc["host"] for b in stat["blocks"] for loc in b["locations"]]
     for key in ("path", "length", "block_size", "block_ids", "is_dir", "in_alluxio_percentage"):
         assert proxy[key] == stat[key], key
     assert [[loc["host"] for loc in b["locations"]] for b in proxy["blocks"]] == \
@@ -117,7 +121,8 @@ def test_capacity(variant):
     assert {w["name"] for w in workers} == WORKERS
     assert all(w["capacity_bytes"] == 256 * 1024 * 1024 for w in workers)
     assert all(w["tiers"]["MEM"]["capacity_bytes"] == 256 * 1024 * 1024 for w in workers)
-    assert all(w["version"] == "2.9.6" and w["state"] == "ACTIVE" for w in workers)
+    assert all(w["version"] == "2.9.6" and w["reported_state"] == "ACTIVE" for w in workers)
+    assert all(w["state"] == "LIVE" for w in workers)
     assert all(isinstance(w["last_heartbeat"], int) for w in workers)
     assert sum(w["used_bytes"] for w in workers) > 0
 
@@ -132,7 +137,7 @@ def test_metrics_text(variant):
 
 def test_metrics_text_close_to_the_exact_json():
     text = parsers.parse_metrics(fixture("report-metrics"))
-    exact = parsers.metrics_from_json(json.loads(fixture("master-info-after-ufs")))
+    exact = parsers.counters_from_json(json.loads(fixture("master-info-after-ufs")))
     for name in ("Cluster.BytesReadDomain", "Cluster.BytesReadRemote", "Cluster.BytesReadLocal"):
         # Rounded to two decimals of KB or MB by the CLI: within 0.5 % of the true counter.
         assert abs(text[name]["value"] - exact[name]) <= max(1, exact[name] // 200), name
@@ -144,7 +149,7 @@ def test_pre_2_5_metric_name_maps_to_the_current_one():
     assert "Cluster.BytesReadAlluxio" not in metrics
     assert metrics["Cluster.BytesReadRemote"] == parsers.parse_metrics(fixture("report-metrics"))["Cluster.BytesReadRemote"]
     old_json = json.loads(fixture("master-info-after-remote").replace('"Cluster.BytesReadRemote"', '"Cluster.BytesReadAlluxio"'))
-    assert parsers.read_paths(parsers.metrics_from_json(old_json))["network"] > 0
+    assert parsers.read_paths(parsers.counters_from_json(old_json))["network"] > 0
 
 
 @pytest.mark.parametrize("capture, path", [
@@ -155,15 +160,16 @@ def test_pre_2_5_metric_name_maps_to_the_current_one():
 ])
 def test_each_read_capture_grew_its_path(capture, path):
     """The captures were taken in this order after clearing the counters; each read adds to its own path."""
-    order = ["master-info", "master-info-after-domain", "master-info-after-remote", "master-info-after-local",
+    order = [None, "master-info-after-domain", "master-info-after-remote", "master-info-after-local",
              "master-info-after-ufs"]
-    before = parsers.read_paths(parsers.metrics_from_json(json.loads(fixture(order[order.index(capture) - 1]))))
-    after = parsers.read_paths(parsers.metrics_from_json(json.loads(fixture(capture))))
+    previous = order[order.index(capture) - 1]
+    before = parsers.read_paths(parsers.counters_from_json(json.loads(fixture(previous))) if previous else {})
+    after = parsers.read_paths(parsers.counters_from_json(json.loads(fixture(capture))))
     assert after[path] > before[path]
 
 
 def test_metrics_servlet_json_and_master_info_agree():
-    servlet = parsers.metrics_from_json(json.loads(fixture("master-metrics-json")))
+    servlet = parsers.counters_from_json(json.loads(fixture("master-metrics-json")))
     assert all(isinstance(v, int) for v in servlet.values())
     assert "Cluster.BytesReadDomain" in servlet
 
@@ -175,15 +181,14 @@ def test_workers_from_master_info_are_exact():
     assert all(w["tiers"]["MEM"]["capacity_bytes"] == 268435456 for w in workers)
 
 
-@pytest.mark.parametrize("func", [parsers.parse_stat, parsers.parse_location, parsers.parse_capacity,
-                                  parsers.parse_metrics])
+@pytest.mark.parametrize("func", [parsers.parse_stat, parsers.parse_capacity, parsers.parse_metrics])
 def test_foreign_text_is_rejected(func):
     with pytest.raises(AlluxioParseError):
         func("<html><body>It works!</body></html>\n")
 
 
 def test_proxy_errors_are_told_apart_from_foreign_pages():
-    from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.client import _http_error
+    from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.rest import _http_error
     from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.errors import (
         AlluxioNotFoundError,
         AlluxioProtocolError,
@@ -202,3 +207,88 @@ def test_worker_counters_strip_prefix_and_host():
     assert counters["BytesReadDomain"] > 0
     assert all(isinstance(v, int) for v in counters.values())
     assert not any(name.startswith("Worker.") or name.endswith(".172.31.250.11") for name in counters)
+
+
+def test_a_counter_has_one_name_on_every_transport():
+    """The CLI prints UFS paths in names unescaped, the master's JSON escaped: both come out as the CLI prints them."""
+    cli = parsers.counters_from_report(fixture("report-metrics"))
+    servlet = parsers.counters_from_json(json.loads(fixture("master-metrics-json")))
+    info = parsers.counters_from_json(json.loads(fixture("master-info")))
+    assert '"Cluster.BytesReadPerUfs.UFS:%2F' in fixture("master-metrics-json")
+    assert set(cli) == set(servlet)
+    assert {name for name in info if name != "Master.FilesPinned"} <= set(cli)  # master info adds one gauge
+    ufs = [name for name in cli if name.startswith("Cluster.BytesReadPerUfs.UFS:")]
+    assert ufs == ["Cluster.BytesReadPerUfs.UFS:/opt/aslab-shared/alluxio/ufs"]
+
+
+def test_cli_counters_are_integers_and_only_counters():
+    parsed = parsers.parse_metrics(fixture("report-metrics"))
+    assert parsed["Master.FileSize"]["type"] == "GAUGE" and not parsed["Master.FileSize"]["exact"]  # a histogram map
+    counters = parsers.counters_from_report(fixture("report-metrics"))
+    assert all(isinstance(v, int) and not isinstance(v, bool) for v in counters.values())
+    assert not any(parsed[name]["type"] != "COUNTER" for name in counters)
+    assert "Master.FileSize" not in counters and "Cluster.BytesReadDomainThroughput" not in counters
+    assert len(counters) == len([e for e in parsed.values() if e["type"] == "COUNTER"])
+
+
+def test_a_counter_that_is_not_a_number_is_a_parse_error():
+    text = fixture("report-metrics").replace("Cluster.BytesReadDirect  (Type: COUNTER, Value: 0B)",
+                                             "Cluster.BytesReadDirect  (Type: COUNTER, Value: NaN-ish)")
+    with pytest.raises(AlluxioParseError, match="counter Cluster.BytesReadDirect printed 'NaN-ish'"):
+        parsers.counters_from_report(text)
+
+
+def test_read_paths_count_local_reads_whichever_counter_moved():
+    assert parsers.read_paths({"Cluster.BytesReadDomain": 5, "Cluster.BytesReadLocal": 7}) == {
+        "domain_socket": 5, "short_circuit_local": 7, "local": 12, "network": 0, "ufs": 0}
+    # A release without a counter, or a value that is not a number, counts as zero.
+    assert parsers.read_paths({"Cluster.BytesReadRemote": "x"})["network"] == 0
+
+
+@pytest.mark.parametrize("reported, state", [
+    ("ACTIVE", "LIVE"), ("In Service", "LIVE"), ("", "LIVE"), (None, "LIVE"), ("LOST", "LOST"),
+    ("Out of Service", "LOST"), ("DECOMMISSIONED", "DECOMMISSIONED"), ("Disabled", "DISABLED"),
+])
+def test_worker_state_has_one_vocabulary(reported, state):
+    assert parsers.worker_state(reported) == state
+
+
+def test_capacity_report_without_a_state_column_means_live():
+    # Releases before the State column print the same table without it: derived here by removing that column
+    # (the header word and each worker's value) from the captured 2.9.6 report.
+    text = re.sub(r"State\s+", "", fixture("report-capacity"))
+    text = re.sub(r"^(\d+\.\d+\.\d+\.\d+\s+)ACTIVE\s+", r"\1", text, flags=re.MULTILINE)
+    workers = parsers.parse_capacity(text)["workers"]
+    assert {w["name"] for w in workers} == WORKERS
+    assert all(w["state"] == "LIVE" and w["reported_state"] == "" for w in workers)
+    assert all(w["capacity_bytes"] == 256 * 1024 * 1024 for w in workers)
+
+
+def test_rest_and_cli_workers_agree():
+    rest = parsers.workers_from_master_info(json.loads(fixture("master-info")))
+    cli = parsers.parse_capacity(fixture("report-capacity"))["workers"]
+    assert sorted((w["name"], w["state"], w["capacity_bytes"]) for w in rest) == \
+        sorted((w["name"], w["state"], w["capacity_bytes"]) for w in cli)
+
+
+@pytest.mark.parametrize("change, field", [
+    (lambda d: d.update(workers="x"), "master info field 'workers' is a str"),
+    (lambda d: d["workers"][0].update(address="x"), "master info field 'workers[0]'.address is a str"),
+    (lambda d: d["workers"][0].update(capacityBytes="lots"), "master info field 'workers[0]'.capacityBytes is 'lots'"),
+    (lambda d: d["workers"][1].update(capacityBytesOnTiers=["MEM"]),
+     "master info field 'workers[1]'.capacityBytesOnTiers is a list"),
+    (lambda d: d.update(lostWorkers=[7]), "master info field 'lostWorkers[0]' is a int"),
+])
+def test_malformed_master_info_is_a_protocol_error_naming_the_field(change, field):
+    document = json.loads(fixture("master-info"))
+    change(document)
+    with pytest.raises(AlluxioProtocolError) as err:
+        parsers.workers_from_master_info(document)
+    assert field in str(err.value)
+
+
+def test_malformed_file_status_names_the_field():
+    status = json.loads(fixture("proxy-get-status-file"))
+    status["fileBlockInfos"][2]["blockInfo"]["length"] = "long"
+    with pytest.raises(AlluxioProtocolError, match=r"fileBlockInfos\[2\].blockInfo.length is 'long'"):
+        parsers.normalize_file_info(status)

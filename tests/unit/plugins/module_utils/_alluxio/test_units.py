@@ -8,7 +8,6 @@ import pytest
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.units import (
     SizeParseError,
     parse_size,
-    size_bytes,
 )
 
 
@@ -29,10 +28,6 @@ from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.units i
 )
 def test_parse_size(text, expected):
     assert parse_size(text) == expected
-
-
-def test_size_bytes_returns_only_the_integer():
-    assert size_bytes("3.00MB") == 3 * 1024 * 1024
 
 
 @pytest.mark.parametrize("text", ["", "KB", "5 XB", "5.5B", "-1B", "1,024B", "12", None, 5])

@@ -5,11 +5,12 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._k8s import exec as k8s_exec
-from ansible_collections.alluxio_spark.k8s.plugins.module_utils._k8s.exec import K8sExecError, K8sExecRunner
+from ansible_collections.alluxio_spark.k8s.plugins.module_utils._k8s.exec import PodExecError, PodExec
 
 pytestmark = pytest.mark.skipif(k8s_exec.KUBERNETES_IMPORT_ERROR is not None, reason="kubernetes client not installed")
 
@@ -22,7 +23,7 @@ NOT_FOUND_EXEC = json.dumps({
     "message": "failed to exec in container: exec: \"alluxioo\": executable file not found in $PATH"}).encode()
 
 
-class FakeStream(object):
+class FakeStream:
     """Behaves like kubernetes.stream.ws_client.WSClient in binary mode: frames arrive one per update()."""
 
     def __init__(self, frames, subprotocol="v5.channel.k8s.io", never_closes=False):
@@ -60,12 +61,12 @@ class FakeStream(object):
         self.open = False
 
 
-class FakeConfiguration(object):
+class FakeConfiguration:
     host = "https://127.0.0.1:6443"
 
 
-class FakeApi(object):
-    class api_client(object):  # pylint: disable=invalid-name
+class FakeApi:
+    class api_client:  # pylint: disable=invalid-name
         configuration = FakeConfiguration()
 
     def connect_get_namespaced_pod_exec(self, *args, **kwargs):
@@ -82,7 +83,7 @@ def runner_with(monkeypatch, result, container=None):
         return result
 
     monkeypatch.setattr(k8s_exec, "stream", fake_stream)
-    return K8sExecRunner(FakeApi(), "alluxio", "alluxio-master-0", container), calls
+    return PodExec(FakeApi(), "alluxio", "alluxio-master-0", container), calls
 
 
 def test_rc_zero_collects_stdout_and_stderr(monkeypatch):
@@ -109,14 +110,14 @@ def test_non_zero_exit_code_is_returned(monkeypatch):
 
 def test_command_that_cannot_start_raises(monkeypatch):
     runner, dummy = runner_with(monkeypatch, FakeStream([(3, NOT_FOUND_EXEC)]))
-    with pytest.raises(K8sExecError, match="executable file not found") as err:
+    with pytest.raises(PodExecError, match="executable file not found") as err:
         runner.run(["alluxioo"])
     assert err.value.reason == "exec_failed"
 
 
 def test_stream_closed_without_status_raises(monkeypatch):
     runner, dummy = runner_with(monkeypatch, FakeStream([(1, b"partial")]))
-    with pytest.raises(K8sExecError, match="without an exit status"):
+    with pytest.raises(PodExecError, match="without an exit status"):
         runner.run(["sleep", "100"])
 
 
@@ -141,30 +142,61 @@ def test_text_stdin_is_utf8(monkeypatch):
 def test_stdin_needing_eof_on_v4_is_refused(monkeypatch):
     fake = FakeStream([(3, SUCCESS)], subprotocol="v4.channel.k8s.io")
     runner, dummy = runner_with(monkeypatch, fake)
-    with pytest.raises(K8sExecError, match="v4 exec protocol") as err:
+    with pytest.raises(PodExecError, match="v4 exec protocol") as err:
         runner.run(["sh", "-c", "cat > /tmp/x"], data=b"abc")
     assert err.value.reason == "stdin_not_closable" and fake.stdin == [] and fake.closed
 
 
-def test_put_file_reads_an_exact_byte_count_on_v4(monkeypatch):
+def test_reading_an_exact_byte_count_works_on_v4(monkeypatch):
     fake = FakeStream([(3, SUCCESS)], subprotocol="v4.channel.k8s.io")
     runner, calls = runner_with(monkeypatch, fake)
-    assert runner.put_file("/tmp/a b", b"hello") == (0, "", "")
-    assert calls[0][3]["command"] == ["sh", "-c", 'head -c "$2" > "$1"', "sh", "/tmp/a b", "5"]
-    assert fake.stdin == [b"hello"]
+    argv = ["sh", "-c", 'head -c "$2" > "$1"', "sh", "/tmp/a b", "5"]
+    assert runner.run_reading_exact(argv, b"hello") == (0, "", "")
+    assert calls[0][3]["command"] == argv
+    assert fake.stdin == [b"hello"] and fake.closed_channels == []
+
+
+def test_stdin_from_an_iterable_is_sent_as_it_comes(monkeypatch):
+    fake = FakeStream([(3, SUCCESS)])
+    runner, dummy = runner_with(monkeypatch, fake)
+    sent = []
+
+    def chunks():
+        for index in range(3):
+            sent.append(index)
+            yield bytes([index]) * (k8s_exec.STDIN_CHUNK_SIZE + 1)
+
+    runner.run(["sh", "-c", "cat > /dev/null"], data=chunks())
+    assert sent == [0, 1, 2]
+    assert [len(c) for c in fake.stdin] == [k8s_exec.STDIN_CHUNK_SIZE, 1] * 3
+    assert fake.closed_channels == [k8s_exec.STDIN_CHANNEL]
+
+
+def test_stdin_that_is_not_read_in_time_times_out(monkeypatch):
+    fake = FakeStream([(3, SUCCESS)])
+    runner, dummy = runner_with(monkeypatch, fake)
+
+    def slow():
+        yield b"a"
+        time.sleep(0.2)
+        yield b"b"
+
+    with pytest.raises(PodExecError, match="did not read its input within 0.1 s") as err:
+        runner.run_reading_exact(["head", "-c", "2"], slow(), timeout=0.1)
+    assert err.value.reason == "timeout" and fake.closed
 
 
 def test_timeout(monkeypatch):
     fake = FakeStream([], never_closes=True)
     runner, dummy = runner_with(monkeypatch, fake)
-    with pytest.raises(K8sExecError, match="did not finish within 0.05 s") as err:
+    with pytest.raises(PodExecError, match="did not finish within 0.05 s") as err:
         runner.run(["sleep", "60"], timeout=0.05)
     assert err.value.reason == "timeout" and fake.closed
 
 
 def test_argv_must_be_a_list(monkeypatch):
     runner, calls = runner_with(monkeypatch, FakeStream([]))
-    with pytest.raises(K8sExecError, match="argv list"):
+    with pytest.raises(PodExecError, match="argv list"):
         runner.run("alluxio fs ls /")
     assert calls == []
 
@@ -187,7 +219,7 @@ def handshake_error(status_line, message):
 ])
 def test_open_errors_are_typed(monkeypatch, error, reason, text):
     runner, dummy = runner_with(monkeypatch, error)
-    with pytest.raises(K8sExecError) as err:
+    with pytest.raises(PodExecError) as err:
         runner.run(["alluxio", "version"])
     assert err.value.reason == reason
     assert text in str(err.value)
@@ -195,5 +227,5 @@ def test_open_errors_are_typed(monkeypatch, error, reason, text):
 
 def test_old_client_without_binary_streams(monkeypatch):
     runner, dummy = runner_with(monkeypatch, TypeError("Got an unexpected keyword argument 'binary' to method x"))
-    with pytest.raises(K8sExecError, match="kubernetes>=30"):
+    with pytest.raises(PodExecError, match="kubernetes>=30"):
         runner.run(["true"])

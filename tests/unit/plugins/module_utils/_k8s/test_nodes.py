@@ -7,6 +7,7 @@ import pytest
 
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._k8s.nodes import (
     NodeResolutionError,
+    bytes_per_host,
     fetch_nodes_and_pods,
     host_to_node_map,
     normalize_host,
@@ -127,7 +128,7 @@ def test_resolve_exact_sums_per_node_and_host():
     ]
     result = resolve_blocks(blocks, mapping)
     assert result["bytes_per_node"] == {"worker-1": 128 * MB, "worker-2": 5 * MB + 3}
-    assert result["bytes_per_host"] == {"172.30.0.11": 128 * MB, "172.30.0.12": 5 * MB + 3}
+    assert bytes_per_host(blocks) == {"172.30.0.11": 128 * MB, "172.30.0.12": 5 * MB + 3}
     assert [b["nodes"] for b in result["blocks"]] == [["worker-1"], ["worker-1"], ["worker-2"]]
     assert result["blocks"][2]["id"] == 16777218 and result["blocks"][2]["length"] == 5 * MB + 3
     assert result["unresolved_hosts"] == []
@@ -151,7 +152,7 @@ def test_resolve_falls_back_to_container_host():
     blocks = [block(1, 10, ("alluxio-worker-7x2kq", "10.244.1.5")), block(2, 20, ("", "10.244.2.7"))]
     result = resolve_blocks(blocks, mapping)
     assert result["bytes_per_node"] == {"worker-1": 10, "worker-2": 20}
-    assert result["bytes_per_host"] == {"alluxio-worker-7x2kq": 10, "10.244.2.7": 20}
+    assert bytes_per_host(blocks) == {"alluxio-worker-7x2kq": 10, "10.244.2.7": 20}
     assert result["unresolved_hosts"] == []
     assert result["preferred_node"] == "worker-2"
 
@@ -169,7 +170,7 @@ def test_resolve_unresolved_hosts_and_blocks_without_location():
               block(4, 40, ("gone-worker", "10.99.0.2"))]
     result = resolve_blocks(blocks, mapping)
     assert result["bytes_per_node"] == {"worker-1": 30}
-    assert result["bytes_per_host"] == {"10.99.0.1": 40, "172.30.0.11": 30, "gone-worker": 40}
+    assert bytes_per_host(blocks) == {"10.99.0.1": 40, "172.30.0.11": 30, "gone-worker": 40}
     assert result["unresolved_hosts"] == ["10.99.0.1", "gone-worker"]
     assert result["blocks"][1]["nodes"] == [] and result["blocks"][1]["locations"] == []
     assert result["preferred_node"] == "worker-1"
@@ -177,11 +178,11 @@ def test_resolve_unresolved_hosts_and_blocks_without_location():
 
 def test_resolve_empty():
     assert resolve_blocks([], host_to_node_map([])) == {
-        "bytes_per_node": {}, "bytes_per_host": {}, "blocks": [], "unresolved_hosts": [], "preferred_node": None}
+        "bytes_per_node": {}, "blocks": [], "unresolved_hosts": [], "preferred_node": None}
     assert resolve_blocks([block(1, 5, "172.30.0.11")], {})["preferred_node"] is None
 
 
-class FakeCoreV1(object):
+class FakeCoreV1:
     """Answers list calls with kubernetes model objects, or raises what it was given."""
 
     def __init__(self, nodes=(), error=None):

@@ -1,147 +1,25 @@
 # Copyright (c) alluxio_spark.k8s contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Two clients with one interface: the ``alluxio`` CLI (run by a runner: locally or in a pod) and the REST ports.
+"""Alluxio's REST API as a client: the master web port for cluster data and exact counters, the REST proxy for paths.
 
-Both return the data of :mod:`parsers`: file statuses, worker lists, counters. Callers never see which transport
-answered, except through ``exact_metrics`` (the CLI rounds byte counters, the REST ports do not).
+Returns the data of :mod:`parsers`, the same as :class:`cli.CliClient`. The ports are endpoints of :mod:`http`: a URL
+(``rest``) or a pod's port through the Kubernetes API server (``k8s_proxy``); this client does not know which.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
-import re
-import uuid
-
 from typing import Any, Callable, Dict, List, Optional, Tuple
 from urllib.parse import quote
 
-from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio import parsers
+from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio import localfs, parsers
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._alluxio.errors import (
     AlluxioCommandError,
     AlluxioError,
     AlluxioNotFoundError,
     AlluxioProtocolError,
 )
-
-_NOT_FOUND = re.compile(r"does not exist|FileDoesNotExistException|NOT_FOUND|not found", re.IGNORECASE)
-_MD5 = re.compile(r"md5sum:\s*([0-9a-f]{32})")
-_VERSION = re.compile(r"(\d+\.\d+\.\d+\S*)")
-
-
-def temp_name(path):
-    """A sibling of ``path`` to write into before the rename that makes the result visible."""
-    parent, dummy, name = path.rstrip("/").rpartition("/")
-    return "%s/.%s.ansible-tmp-%s" % (parent, name, uuid.uuid4().hex[:12])
-
-
-class CliClient(object):
-    """The ``alluxio`` command, run through a runner with ``run(argv, data=None) -> (rc, stdout, stderr)``."""
-
-    exact_metrics = False
-
-    def __init__(self, runner, cli=("alluxio",)):
-        self.runner = runner
-        self.cli = list(cli)
-
-    def _run(self, args, allow_missing=False):
-        argv = self.cli + list(args)
-        rc, out, err = self.runner.run(argv)
-        if rc != 0:
-            text = "%s\n%s" % (out, err)
-            if allow_missing and _NOT_FOUND.search(text):
-                return None
-            raise AlluxioCommandError(argv, rc, text)
-        return out
-
-    def version(self):
-        out = self._run(["version"])
-        match = _VERSION.search(out)
-        if not match:
-            raise AlluxioProtocolError("'alluxio version' printed no version: %r" % out[:200])
-        return match.group(1)
-
-    def status(self, path):
-        out = self._run(["fs", "stat", path], allow_missing=True)
-        if out is None:
-            return None
-        return parsers.parse_stat(out)[0]
-
-    def tree(self, path):
-        """``(is_dir, files)``: every file at or below ``path`` with its blocks, in one exec round trip.
-
-        One ``fs stat`` of the path, then one ``fs stat`` with a wildcard per directory level (``/d/*``, ``/d/*/*``...)
-        until a level matches nothing, all in one shell: the JVMs started grow with the tree's depth, not with its
-        number of files. The paths and the CLI are passed as arguments, never spliced into the script.
-        """
-        argv = ["sh", "-c", _TREE_SCRIPT, "sh", path] + self.cli
-        rc, out, err = self.runner.run(argv)
-        if rc != 0:
-            text = "%s\n%s" % (out, err)
-            if _NOT_FOUND.search(text) and "is a " not in out:
-                raise AlluxioNotFoundError("%s does not exist in Alluxio" % path)
-            raise AlluxioCommandError(["sh", "-c", "<stat by level>", path], rc, text)
-        statuses = parsers.parse_stat(out)
-        top = statuses[0]
-        files = [s for s in statuses if not s["is_dir"]]
-        return top["is_dir"], sorted(files, key=lambda f: f["path"])
-
-    def checksum(self, path):
-        out = self._run(["fs", "checksum", path])
-        match = _MD5.search(out)
-        if not match:
-            raise AlluxioProtocolError("'alluxio fs checksum' printed no md5sum: %r" % out[:200])
-        return match.group(1)
-
-    def cluster(self):
-        return parsers.parse_capacity(self._run(["fsadmin", "report", "capacity"]))
-
-    def metrics(self):
-        parsed = parsers.parse_metrics(self._run(["fsadmin", "report", "metrics"]))
-        return dict((name, entry["value"]) for name, entry in parsed.items())
-
-    def clear_metrics(self):
-        self._run(["fsadmin", "metrics", "clear"])
-
-    def mkdir(self, path):
-        self._run(["fs", "mkdir", path])
-
-    def load(self, path):
-        """Cache every block of ``path`` in Alluxio (``fs load``: the workers read what they miss from the UFS)."""
-        self._run(["fs", "load", path])
-
-    def remove(self, path, recursive=False):
-        # -U: do not refuse when the UFS copy of a directory was changed behind Alluxio's back.
-        self._run(["fs", "rm"] + (["-R", "-U"] if recursive else []) + [path])
-
-    def rename(self, src, dst):
-        self._run(["fs", "mv", src, dst])
-
-    def upload(self, local_path, dest):
-        """copyFromLocal of a file or directory tree on the module's host (staged into the pod for k8s_exec)."""
-        staged = self.runner.stage(local_path)
-        try:
-            self._run(["fs", "copyFromLocal", staged, dest])
-        finally:
-            self.runner.cleanup(staged)
-
-
-# $1 is the path, the rest is the alluxio command. A level that matches nothing ends the walk; other errors fail it.
-_TREE_SCRIPT = r"""
-base=$1; shift
-"$@" fs stat "$base" || exit $?
-pattern=${base%/}
-while :; do
-  pattern="$pattern/*"
-  out=$("$@" fs stat "$pattern"); rc=$?
-  if [ "$rc" -ne 0 ]; then
-    case "$out" in *"$pattern does not exist."*) exit 0 ;; esac
-    printf '%s\n' "$out"; exit "$rc"
-  fi
-  printf '%s\n' "$out"
-done
-"""
 
 
 def _http_error(method: str, where: str, code: int, text: str) -> AlluxioError:
@@ -156,9 +34,6 @@ def _http_error(method: str, where: str, code: int, text: str) -> AlluxioError:
     if body["statusCode"] == "NOT_FOUND":
         return AlluxioNotFoundError(body.get("message") or where)
     return AlluxioCommandError([method, where], "%s %s" % (code, body["statusCode"]), body.get("message") or "")
-
-
-_CHUNK = 8 * 1024 * 1024
 
 
 class RestClient:
@@ -210,12 +85,22 @@ class RestClient:
         return info
 
     def _path(self, path: str, action: str, body: Any = None, query: str = "") -> Any:
-        return self._json(self.proxy, "POST", "/api/v1/paths/%s/%s%s" % (quote(path, safe="/"), action, query),
+        # The path goes in as an alluxio: URI (/api/v1/paths/alluxio:/data/x/ACTION), not as //data/x: the Kubernetes
+        # API server's pod proxy merges that double slash, and Alluxio then reads the relative path data/x. The root
+        # has no such form (alluxio: alone is no URI); alluxio:// names it, but only where nothing merges slashes.
+        if path == "/" and getattr(self.proxy, "merges_slashes", False):
+            raise AlluxioError("the Alluxio root / cannot be named through %s: the API server's proxy merges the "
+                               "slashes of alluxio://. Use a path below a directory (/data/x, not /x), or the rest or "
+                               "k8s_exec transport" % self.proxy)
+        return self._json(self.proxy, "POST", "/api/v1/paths/alluxio:%s/%s%s" % (quote(path, safe="/"), action, query),
                           body if body is not None else {})
 
-    def _stream(self, stream: Any, action: str, body: bytes = b"") -> Any:
-        return self._open(self.proxy, "POST", "/api/v1/streams/%s/%s" % (stream, action), body,
-                          "application/octet-stream")
+    def _stream(self, stream: Any, action: str, data: Optional[bytes] = None) -> Any:
+        """``write`` sends ``data`` as octets; ``read`` and ``close`` take no body (and refuse an octet-stream one)."""
+        path = "/api/v1/streams/%s/%s" % (stream, action)
+        if data is None:
+            return self._open(self.proxy, "POST", path)
+        return self._open(self.proxy, "POST", path, data, "application/octet-stream")
 
     def status(self, path: str) -> Optional[Dict[str, Any]]:
         try:
@@ -237,6 +122,16 @@ class RestClient:
         files = [s for s in statuses if not s["is_dir"]]
         return is_dir, sorted(files, key=lambda f: f["path"])
 
+    def children(self, path: str) -> List[Dict[str, Any]]:
+        """The entries directly below directory ``path`` (``[]`` when it is missing)."""
+        try:
+            entries = self._path(path, "list-status")
+        except AlluxioNotFoundError:
+            return []
+        if not isinstance(entries, list):
+            raise AlluxioProtocolError("%s answered list-status without a list: is it an Alluxio proxy?" % self.proxy)
+        return [parsers.normalize_file_info(e) for e in entries]
+
     def checksum(self, path: str) -> str:
         """MD5 of the file's bytes, read through the proxy in chunks (never the whole file in memory)."""
         digest = hashlib.md5()
@@ -244,7 +139,7 @@ class RestClient:
         try:
             answer = self._stream(stream, "read")
             try:
-                for chunk in iter(lambda: answer.read(_CHUNK), b""):
+                for chunk in iter(lambda: answer.read(localfs.CHUNK_SIZE), b""):
                     digest.update(chunk)
             finally:
                 answer.close()
@@ -255,8 +150,9 @@ class RestClient:
     def cluster(self) -> Dict[str, Any]:
         return {"workers": parsers.workers_from_master_info(self.master_info())}
 
-    def metrics(self) -> Dict[str, Any]:
-        return parsers.metrics_from_json(self.master_info())
+    def metrics(self) -> Dict[str, int]:
+        """Every counter of the master's metrics servlet (``/metrics/json/``: counters typed as such, exact)."""
+        return parsers.counters_from_json(self._json(self.master, "GET", "/metrics/json/"), str(self.master))
 
     def worker_metrics(self) -> Dict[str, Dict[str, int]]:
         """Per-worker counters from each live worker's web port (``Worker.<name>.<host>``), by worker host."""
@@ -279,8 +175,8 @@ class RestClient:
         self._path(path, "create-directory", {"recursive": True, "allowExists": True})
 
     def load(self, path: str) -> None:
-        raise AlluxioError("loading a path into Alluxio's cache needs the alluxio CLI ('fs load'): use the local, "
-                           "k8s_exec transport for cache=true")
+        raise AlluxioError("loading %s into Alluxio's cache needs the alluxio CLI ('fs load'): use the local or "
+                           "k8s_exec transport for cache=true" % path)
 
     def remove(self, path: str, recursive: bool = False) -> None:
         self._path(path, "delete", {"recursive": recursive, "unchecked": recursive})
@@ -289,25 +185,25 @@ class RestClient:
         self._path(src, "rename", query="?dst=" + quote(dst, safe="/"))
 
     def upload(self, local_path: str, dest: str) -> None:
-        """Write a file, or every file of a directory tree, through the proxy's streams."""
-        if os.path.isdir(local_path):
-            self.mkdir(dest)
-            for top, dirs, names in os.walk(local_path):
-                dirs.sort()
-                rel = os.path.relpath(top, local_path)
-                base = dest if rel == "." else "%s/%s" % (dest, rel.replace(os.sep, "/"))
-                for name in dirs:
-                    self.mkdir("%s/%s" % (base, name))
-                for name in sorted(names):
-                    self._upload_file(os.path.join(top, name), "%s/%s" % (base, name))
-        else:
-            self._upload_file(local_path, dest)
+        """Write a file, or every directory and file of a tree, through the proxy's streams, one chunk at a time.
 
-    def _upload_file(self, local_path: str, dest: str) -> None:
+        Special files and unreadable ones are refused before anything is written; the caller removes what a failure
+        leaves under ``dest`` (a temporary name).
+        """
+        is_dir, entries = localfs.scan(local_path)
+        if is_dir:
+            self.mkdir(dest)
+        for entry in entries:
+            target = dest if not entry.rel else "%s/%s" % (dest, entry.rel)
+            if entry.is_dir:
+                self.mkdir(target)
+            else:
+                self._upload_file(entry.path, entry.size, target)
+
+    def _upload_file(self, local_path: str, size: int, dest: str) -> None:
         stream = self._path(dest, "create-file", {"writeType": "CACHE_THROUGH", "recursive": True})
         try:
-            with open(local_path, "rb") as handle:
-                for chunk in iter(lambda: handle.read(_CHUNK), b""):
-                    self._stream(stream, "write", chunk).close()
+            for chunk in localfs.read_chunks(local_path, size):
+                self._stream(stream, "write", chunk).close()
         finally:
             self._stream(stream, "close").close()
