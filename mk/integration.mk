@@ -1,7 +1,7 @@
 # Integration tests: the modules and playbooks against the local lab (real Alluxio, real Docker engine).
 .PHONY: integration lab-images
 
-INTEGRATION_TARGETS ?= alluxio_modules image_distribution_role spark_image_role alluxio_role spark_operator_role spark_application spark_job_role no_secret_in_output faults
+INTEGRATION_TARGETS ?= alluxio_modules alluxio_k8s_transports image_distribution_role spark_image_role alluxio_role spark_operator_role spark_application spark_job_role no_secret_in_output faults
 
 # The lab's Spark image, built and put on every Kubernetes node by the collection's own playbooks (recipe steps 4 and
 # 5), and the Spark operator's image (FROM it, with the operator built from its Go module), loaded on the nodes: what
