@@ -191,7 +191,10 @@ class PodExec:
                 resp.write_stdin(chunk[start:start + STDIN_CHUNK_SIZE])
                 # Buffer what the command printed so far: a full socket would stall it before it reads the rest.
                 resp.update(timeout=0)
-        if can_close:
+        # A command that reads an exact byte count may have exited, and the server closed the stream, as soon as the
+        # last chunk arrived: closing stdin then fails with "socket is already closed" (seen with a 256 MiB upload on
+        # a loaded machine). It needs no end-of-file, so its stdin is left to end with the stream.
+        if can_close and needs_stdin_eof:
             resp.close_channel(STDIN_CHANNEL)
 
     @staticmethod

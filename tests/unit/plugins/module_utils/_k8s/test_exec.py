@@ -229,3 +229,16 @@ def test_old_client_without_binary_streams(monkeypatch):
     runner, dummy = runner_with(monkeypatch, TypeError("Got an unexpected keyword argument 'binary' to method x"))
     with pytest.raises(PodExecError, match="kubernetes>=30"):
         runner.run(["true"])
+
+
+def test_exact_reader_stdin_is_not_closed_after_the_command_ended(monkeypatch):
+    # v5 protocol: the command read its exact byte count and exited, and the server closed the stream with the last
+    # chunk; closing stdin then would fail ("socket is already closed"), so it is not done.
+    class ClosedAfterLastChunk(FakeStream):
+        def close_channel(self, channel):
+            raise RuntimeError("socket is already closed.")
+
+    fake = ClosedAfterLastChunk([(3, SUCCESS)])
+    runner, dummy = runner_with(monkeypatch, fake)
+    assert runner.run_reading_exact(["head", "-c", "5"], b"hello") == (0, "", "")
+    assert fake.stdin == [b"hello"]
