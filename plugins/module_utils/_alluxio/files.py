@@ -114,7 +114,9 @@ def apply(client: Any, plan: Plan, src: Optional[str], dest: str) -> None:
     (``changed``) and which copies are left in Alluxio (``leftovers``)."""
     for path in plan.stale:
         error = _remove(client, path)
-        if error:
+        # The interrupted run's command may still be ending in the pod and remove its own copy meanwhile: a copy
+        # that is gone is what this step wants.
+        if error and client.status(path) is not None:
             raise AlluxioError("cannot remove %s, a temporary copy an interrupted run left: %s" % (path, error),
                                changed=False, leftovers=list(plan.stale))
     if plan.action == "remove":

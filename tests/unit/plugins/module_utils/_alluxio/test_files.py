@@ -308,3 +308,21 @@ def test_a_load_that_fails_is_an_error(src):
     with pytest.raises(AlluxioError, match="not enough space"):
         files.apply(fs, plan, src, "/data/in.txt")
     assert fs.data["/data/in.txt"] == open(src, "rb").read() and fs.temporaries() == []
+
+
+def test_a_stale_copy_that_vanishes_before_its_removal_is_fine(src):
+    # Seen on the lab: the killed run's copyFromLocal was still ending in the pod and removed its own copy between
+    # this run's listing and its rm, which then said the path does not exist.
+    fs = MemoryAlluxio()
+    fs.dirs.add("/data")
+    fs.data[STALE] = b"half"
+    plan = files.plan_present(fs, src, "/data/in.txt", False, True)
+    del fs.data[STALE]
+    fs.fail[("remove", STALE)] = 'Path "%s" does not exist.' % STALE
+    files.apply(fs, plan, src, "/data/in.txt")
+    assert fs.data["/data/in.txt"] == open(src, "rb").read()
+
+    fs.data[STALE] = b"half"
+    plan = files.plan_present(fs, src, "/data/in.txt", True, True)
+    with pytest.raises(AlluxioError, match="cannot remove %s" % STALE):
+        files.apply(fs, plan, src, "/data/in.txt")  # still there: the failure stands
