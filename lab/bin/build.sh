@@ -56,8 +56,13 @@ tool_file() {
   esac
 }
 
+# The sparkctl stand-in is made of kubectl: its directory names the kubectl version, so a new kubectl makes a new
+# stand-in (the scenario checks that the stand-in is that kubectl).
 tool_dir() {
-  echo "$BIN_CACHE/$1-$(tool_version "$1")"
+  case $1 in
+    sparkctl) echo "$BIN_CACHE/sparkctl-$SPARKCTL_VERSION-standin-kubectl-$KUBECTL_VERSION" ;;
+    *) echo "$BIN_CACHE/$1-$(tool_version "$1")" ;;
+  esac
 }
 
 cached() {
