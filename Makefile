@@ -126,7 +126,7 @@ test-latest: ## sanity + units on the newest ansible-core (needs Python >= 3.12)
 TEST_PARTS ?= units sanity lint changelog-lint docs-lint docs galaxy-importer install-check test-latest integration demo \
               recipe molecule
 
-test: venv ## everything: units, sanity, lint, changelog, docs, Galaxy import, build+install, newest core, lab, molecule
+test: venv ## units, sanity, lint, changelog, docs, Galaxy import, build+install, newest core, lab, demo, recipe, molecule
 	@start=$$(date +%s); \
 	for part in $(TEST_PARTS); do \
 	  t0=$$(date +%s); echo ">>> make $$part"; \
@@ -134,6 +134,13 @@ test: venv ## everything: units, sanity, lint, changelog, docs, Galaxy import, b
 	  echo ">>> $$part passed in $$(( $$(date +%s) - t0 )) s"; \
 	done; \
 	echo ">>> make test passed in $$(( $$(date +%s) - start )) s: $(TEST_PARTS)"
+
+# make test, then the parts too long for its time budget: the faults target, every image mode with every runtime.
+.PHONY: test-all
+test-all: test ## make test, then the faults target and the full image distribution matrix
+	$(MAKE) --no-print-directory faults
+	$(MAKE) --no-print-directory integration INTEGRATION_TARGETS=image_distribution_role \
+	  INTEGRATION_EXTRA_VARS='{"image_it_combos": "full", "image_it_scenarios": ["modes"]}'
 
 demo: venv lab-images ## set up the toolchain, the local lab and its images, then run the recipe on it
 	@tools/demo.sh

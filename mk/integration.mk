@@ -1,7 +1,9 @@
 # Integration tests: the modules and playbooks against the local lab (real Alluxio, real Docker engine).
-.PHONY: integration lab-images
+.PHONY: integration lab-images faults
 
-INTEGRATION_TARGETS ?= alluxio_modules alluxio_k8s_transports image_distribution_role spark_image_role alluxio_role spark_operator_role spark_application spark_job_role no_secret_in_output faults
+# Extra variables for the targets, as JSON: make integration INTEGRATION_TARGETS=faults INTEGRATION_EXTRA_VARS='{"faults_it_only": ["upload"]}'
+INTEGRATION_EXTRA_VARS ?=
+INTEGRATION_TARGETS ?= alluxio_modules alluxio_k8s_transports image_distribution_role spark_image_role alluxio_role spark_operator_role spark_application spark_job_role no_secret_in_output
 
 # The lab's Spark image, built and put on every Kubernetes node by the collection's own playbooks (recipe steps 4 and
 # 5), and the Spark operator's image (FROM it, with the operator built from its Go module), loaded on the nodes: what
@@ -15,4 +17,11 @@ lab-images: venv lab-up ## build the lab's Spark and Spark-operator images and p
 integration: venv lab-up lab-images ## integration targets (tests/integration/targets) against the local lab
 	ALLUXIO_SPARK_REPO=$(CURDIR) ANSIBLE_ROLES_PATH=$(CURDIR)/tests/integration/targets \
 	  $(BIN)/ansible-playbook -i localhost, tests/integration/run.yml \
-	  -e '{"it_targets": "$(INTEGRATION_TARGETS)"}' -e ansible_python_interpreter=$(CURDIR)/$(BIN)/python
+	  -e '{"it_targets": "$(INTEGRATION_TARGETS)"}' -e ansible_python_interpreter=$(CURDIR)/$(BIN)/python \
+	  $(if $(INTEGRATION_EXTRA_VARS),-e '$(INTEGRATION_EXTRA_VARS)')
+
+# Faults in the middle of a run (an Alluxio worker pod deleted during a job, the API server restarted during the
+# alluxio role, an upload killed with SIGKILL, a node restarted during image distribution): about 15 minutes, so a
+# part of its own (make test-all), not of make test. Results: docs/reliability.md.
+faults: venv lab-up lab-images ## the faults target on the lab (destructive: restarts lab parts, then repairs them)
+	$(MAKE) --no-print-directory integration INTEGRATION_TARGETS=faults
