@@ -7,7 +7,7 @@
 #   $LAB_CACHE/bin/sparkctl-<v>/sparkctl-<v>-linux-amd64.tgz     stand-in packaged like the operator's v2.1.x releases
 #   each with <file>.sha256 (the real sha256 of what we built) and build.log
 #
-#   lab/bin/build.sh [all|kubectl|helm|sparkctl]   # build what is not cached (default: all)
+#   lab/bin/build.sh [all|TOOL...]                 # build what is not cached (TOOL: kubectl, helm, sparkctl; default: all)
 #   lab/bin/build.sh status                        # say what is cached; exit 1 if something is missing
 #   lab/bin/build.sh path TOOL                     # print the cached artifact of TOOL (exit 1 if missing)
 #   lab/bin/build.sh version TOOL                  # print the version of TOOL the lab builds
@@ -204,7 +204,16 @@ case "${1:-all}" in
   all)
     for t in kubectl helm sparkctl; do build "$t"; done
     ;;
-  kubectl | helm | sparkctl) build "$1" ;;
+  kubectl | helm | sparkctl)
+    # Every tool named, not only the first (`build.sh kubectl helm` built kubectl alone: a cold make demo then served
+    # no helm).
+    for t in "$@"; do
+      case $t in
+        kubectl | helm | sparkctl) build "$t" ;;
+        *) lab_die "unknown tool '$t' (kubectl, helm, sparkctl)" ;;
+      esac
+    done
+    ;;
   status) cmd_status ;;
   path)
     cached "${2:?usage: $0 path TOOL}" || exit 1
