@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 
-class ModuleDocFragment(object):
+class ModuleDocFragment:
     """Attribute descriptions shared by the collection's modules (as community.docker's ``_attributes``)."""
 
     DOCUMENTATION = r"""
@@ -33,4 +33,14 @@ attributes:
       - This action does not modify state.
   idempotent:
     support: full
+"""
+
+    ALLUXIO_GROUP = r"""
+options: {}
+attributes:
+  action_group:
+    description: Use C(group/alluxio_spark.k8s.alluxio) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - alluxio_spark.k8s.alluxio
 """

@@ -25,6 +25,7 @@ extends_documentation_fragment:
   - alluxio_spark.k8s.alluxio_transport
   - kubernetes.core.k8s_auth_options
   - alluxio_spark.k8s.attributes
+  - alluxio_spark.k8s.attributes.alluxio_group
 options:
   baseline:
     description:
