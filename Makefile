@@ -135,12 +135,10 @@ test: venv ## units, sanity, lint, changelog, docs, Galaxy import, build+install
 	done; \
 	echo ">>> make test passed in $$(( $$(date +%s) - start )) s: $(TEST_PARTS)"
 
-# make test, then the parts too long for its time budget: the faults target, every image mode with every runtime.
+# make test, then the part too long for its time budget: the faults target.
 .PHONY: test-all
-test-all: test ## make test, then the faults target and the full image distribution matrix
+test-all: test ## make test, then the faults target
 	$(MAKE) --no-print-directory faults
-	$(MAKE) --no-print-directory integration INTEGRATION_TARGETS=image_distribution_role \
-	  INTEGRATION_EXTRA_VARS='{"image_it_combos": "full", "image_it_scenarios": ["modes"]}'
 
 demo: venv lab-images ## set up the toolchain, the local lab and its images, then run the recipe on it
 	@tools/demo.sh
