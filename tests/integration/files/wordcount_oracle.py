@@ -41,7 +41,9 @@ def count(path):
 def parse(stream):
     counts, unparsed = {}, []
     for line in stream.read().split("\n"):
-        match = re.match(r"^(.*): (\d+)$", line)
+        # JavaWordCount splits on single spaces, so a word holds none; Spark's own log lines ("26/12/01 20:10:04
+        # INFO ...: 0") do.
+        match = re.match(r"^([^ ]*): (\d+)$", line)
         if match and match.group(1) not in counts:
             counts[match.group(1)] = int(match.group(2))
         elif line.strip():
