@@ -5,43 +5,21 @@
 from __future__ import annotations
 
 import yaml
-from ansible.module_utils import basic
 
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._images import commands
-
-try:
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # ansible-core < 2.19
-    patch_module_args = None
-
-
-class Exit(Exception):
-    pass
+from ansible_collections.alluxio_spark.k8s.tests.unit.plugins.modules import module_harness
 
 
 def run_main(monkeypatch, main, args, answers):
     """(result, [argv of every runtime query]); ``answers(argv, where)`` gives (rc, out, err)."""
-    import pytest
-
     calls = []
 
     def run(self, argv, timeout, data=None, env=None):
         calls.append(list(argv))
         return answers(list(argv), self.where)
 
-    def exit_json(self, **kw):
-        raise Exit(dict(kw, failed=False))
-
-    def fail_json(self, **kw):
-        raise Exit(dict(kw, failed=True))
-
     monkeypatch.setattr(commands.CommandHost, "run", run)
-    monkeypatch.setattr(basic.AnsibleModule, "exit_json", exit_json)
-    monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
-    with patch_module_args(args):
-        with pytest.raises(Exit) as info:
-            main()
-    return info.value.args[0], calls
+    return module_harness.run_main(monkeypatch, main, args), calls
 
 
 def documented_options(module):

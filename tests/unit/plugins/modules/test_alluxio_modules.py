@@ -14,7 +14,6 @@ import threading
 import time
 
 import pytest
-from ansible.module_utils import basic
 
 from ansible_collections.alluxio_spark.k8s.plugins.modules import (
     alluxio_cluster_info,
@@ -22,37 +21,18 @@ from ansible_collections.alluxio_spark.k8s.plugins.modules import (
     alluxio_file_info,
     alluxio_metrics_info,
 )
+from ansible_collections.alluxio_spark.k8s.tests.unit.plugins.modules.module_harness import needs_patch_module_args, run_main
 from ansible_collections.alluxio_spark.k8s.tests.unit.plugins.module_utils._alluxio.replay import (
     ReplayCli,
     ReplayHttp,
 )
 
-try:
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # ansible-core < 2.19
-    patch_module_args = None
-
-pytestmark = pytest.mark.skipif(patch_module_args is None, reason="needs ansible-core >= 2.19")
+pytestmark = needs_patch_module_args
 UFS_COUNTER = "Cluster.BytesReadPerUfs.UFS:/opt/aslab-shared/alluxio/ufs"
 
 
-class Exit(Exception):
-    pass
-
-
 def run(monkeypatch, module, args, check_mode=False):
-    def exit_json(self, **kw):
-        raise Exit(dict(kw, failed=False))
-
-    def fail_json(self, **kw):
-        raise Exit(dict(kw, failed=True))
-
-    monkeypatch.setattr(basic.AnsibleModule, "exit_json", exit_json)
-    monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
-    with patch_module_args(dict(args, _ansible_check_mode=check_mode)):
-        with pytest.raises(Exit) as info:
-            module.main()
-    return info.value.args[0]
+    return run_main(monkeypatch, module.main, args, check_mode)
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import pytest
 
 from ansible_collections.alluxio_spark.k8s.plugins.modules import container_image_info
 from ansible_collections.alluxio_spark.k8s.tests.unit.plugins.module_utils._images.fixtures import (
@@ -13,14 +12,14 @@ from ansible_collections.alluxio_spark.k8s.tests.unit.plugins.module_utils._imag
     layers,
     runtime_output,
 )
+from ansible_collections.alluxio_spark.k8s.tests.unit.plugins.modules.module_harness import needs_patch_module_args
 from ansible_collections.alluxio_spark.k8s.tests.unit.plugins.modules.image_module_harness import (
     assert_documented,
     documented_options,
-    patch_module_args,
     run_main,
 )
 
-pytestmark = pytest.mark.skipif(patch_module_args is None, reason="needs ansible-core >= 2.19")
+pytestmark = needs_patch_module_args
 OTHER = "sha256:" + "0" * 64
 
 

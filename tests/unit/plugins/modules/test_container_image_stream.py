@@ -15,14 +15,14 @@ from ansible_collections.alluxio_spark.k8s.tests.unit.plugins.module_utils._imag
     ids,
     runtime_output,
 )
+from ansible_collections.alluxio_spark.k8s.tests.unit.plugins.modules.module_harness import needs_patch_module_args
 from ansible_collections.alluxio_spark.k8s.tests.unit.plugins.modules.image_module_harness import (
     assert_documented,
     documented_options,
-    patch_module_args,
     run_main,
 )
 
-pytestmark = pytest.mark.skipif(patch_module_args is None, reason="needs ansible-core >= 2.19")
+pytestmark = needs_patch_module_args
 
 
 @pytest.fixture(autouse=True)

@@ -8,38 +8,16 @@ from __future__ import annotations
 import os
 import stat
 
-import pytest
-from ansible.module_utils import basic
-
 from ansible_collections.alluxio_spark.k8s.plugins.modules import read_path_report
 from ansible_collections.alluxio_spark.k8s.tests.unit.plugins.module_utils._job.test_report import CELLS, INPUTS
-
-try:
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # ansible-core < 2.19
-    patch_module_args = None
-
-
-class Exit(Exception):
-    pass
+from ansible_collections.alluxio_spark.k8s.tests.unit.plugins.modules.module_harness import needs_patch_module_args, run_main
 
 
 def run(monkeypatch, args):
-    def exit_json(self, **kw):
-        raise Exit(dict(kw, failed=False))
-
-    def fail_json(self, **kw):
-        raise Exit(dict(kw, failed=True))
-
-    monkeypatch.setattr(basic.AnsibleModule, "exit_json", exit_json)
-    monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
-    with patch_module_args(args):
-        with pytest.raises(Exit) as info:
-            read_path_report.main()
-    return info.value.args[0]
+    return run_main(monkeypatch, read_path_report.main, args)
 
 
-@pytest.mark.skipif(patch_module_args is None, reason="needs ansible-core >= 2.19's patch_module_args")
+@needs_patch_module_args
 def test_writes_then_changes_nothing(monkeypatch, tmp_path):
     args = dict(dest=str(tmp_path / "report"), inputs=INPUTS, cells=CELLS, formats=["json"], mode="0640")
     first = run(monkeypatch, args)

@@ -4,27 +4,17 @@
 
 from __future__ import annotations
 
-import pytest
-from ansible.module_utils import basic
 
 from ansible_collections.alluxio_spark.k8s.plugins.module_utils._spark import application
 from ansible_collections.alluxio_spark.k8s.plugins.modules import spark_application
 from ansible_collections.alluxio_spark.k8s.tests.unit.plugins.module_utils._spark.cluster import FakeCluster, frame
+from ansible_collections.alluxio_spark.k8s.tests.unit.plugins.modules.module_harness import needs_patch_module_args, run_main
 from ansible_collections.alluxio_spark.k8s.tests.unit.plugins.module_utils._spark.fixtures import (
     captured_json,
     captured_lines,
 )
 
-try:
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # ansible-core < 2.19
-    patch_module_args = None
-
-pytestmark = pytest.mark.skipif(patch_module_args is None, reason="needs ansible-core >= 2.19")
-
-
-class Exit(Exception):
-    pass
+pytestmark = needs_patch_module_args
 
 
 def run_module(monkeypatch, args, cluster=None):
@@ -40,20 +30,9 @@ def run_module(monkeypatch, args, cluster=None):
             raise AssertionError("the module built an API client")
         return None, None
 
-    def exit_json(self, **kw):
-        raise Exit(dict(kw, failed=False))
-
-    def fail_json(self, **kw):
-        raise Exit(dict(kw, failed=True))
-
     monkeypatch.setattr(application, "custom_objects_from_module", connect)
     monkeypatch.setattr(application, "SparkApi", lambda custom, core: cluster)
-    monkeypatch.setattr(basic.AnsibleModule, "exit_json", exit_json)
-    monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
-    with patch_module_args(args):
-        with pytest.raises(Exit) as info:
-            spark_application.main()
-    return info.value.args[0]
+    return run_main(monkeypatch, spark_application.main, args)
 
 
 def definition():
