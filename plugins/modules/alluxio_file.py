@@ -93,6 +93,9 @@ notes:
   - A failure names, in RV(leftovers), every copy it leaves in Alluxio, and says in RV(ignore:changed) whether
     O(dest) was changed; when a replace cannot put the old copy back, both copies are kept and named.
   - Runs on one O(dest) must not overlap; the second would remove the first one's temporary copy as stale.
+  - Over V(k8s_exec), O(src) is first copied into the pod's C(/tmp), in a directory whose name holds its expiry
+    (twice O(alluxio_timeout) plus a minute after the copy starts), and removed when the upload ends. A run killed
+    before that leaves it; the next upload over V(k8s_exec) in that pod removes every such directory past its expiry.
   - Over V(k8s_proxy), writing needs an Alluxio REST proxy in O(alluxio_pod) (O(alluxio_proxy_port)).
   - With O(cache=true), whether a file is fully cached is read from Alluxio's C(inAlluxioPercentage); a load that
     the workers cannot complete (too little space in the tier) fails with Alluxio's message.

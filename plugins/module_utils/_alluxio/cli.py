@@ -75,9 +75,29 @@ class LocalCliHost:
         return None
 
 
+# Stages into <root>/.ansible-alluxio-<expiry>-<token>: <expiry> is the pod's clock plus the longest the module can
+# still use the copy (the staging exec and copyFromLocal, each bounded by the timeout, and a minute for the clean-up).
+# A module killed before its clean-up (SIGKILL, a lost controller) leaves the copy behind; the next staging in the
+# pod removes every copy whose expiry has passed, so no leftover outlives its owner's bounds by more than one run.
+# $1 the root, $2 the seconds until expiry, $3 the token, $4 the byte count of the tar; prints the staging directory.
+_STAGE_SCRIPT = r"""
+now=$(date +%s)
+for old in "$1"/.ansible-alluxio-*-*; do
+  [ -d "$old" ] || continue
+  expiry=${old##*/.ansible-alluxio-}; expiry=${expiry%%-*}
+  case "$expiry" in ''|*[!0-9]*) continue ;; esac
+  [ "$expiry" -lt "$now" ] && rm -rf "$old"
+done
+dir="$1/.ansible-alluxio-$((now + $2))-$3"
+mkdir -m 0700 -p "$dir" && head -c "$4" | tar -x -f - -C "$dir" && echo "$dir"
+"""
+
+
 class PodCliHost:
     """Runs the CLI in the Alluxio pod through a :class:`_k8s.exec.PodExec`; ``stage`` streams a host file or tree
     into the pod's /tmp as tar (an exact byte count, so it also works where the API server cannot end stdin)."""
+
+    staging_root = "/tmp"
 
     def __init__(self, pod_exec: Any, timeout: int) -> None:
         self.pod_exec = pod_exec
@@ -95,24 +115,30 @@ class PodCliHost:
 
     def stage(self, local_path: str) -> str:
         from ansible_collections.alluxio_spark.k8s.plugins.module_utils._k8s.exec import PodExecError
-        staged = "/tmp/.ansible-alluxio-%s" % uuid.uuid4().hex[:12]
+        token = uuid.uuid4().hex[:12]
         size, chunks = localfs.tar_stream(local_path)
-        argv = ["sh", "-c", 'mkdir -p "$1" && head -c "$2" | tar -x -f - -C "$1"', "sh", staged, str(size)]
+        lifetime = 2 * int(self.timeout) + 60
+        argv = ["sh", "-c", _STAGE_SCRIPT, "sh", self.staging_root, str(lifetime), token, str(size)]
         try:
             rc, out, err = self.pod_exec.run_reading_exact(argv, chunks, timeout=self.timeout)
         except (PodExecError, AlluxioError) as exc:
-            self.cleanup(staged + "/content")
+            self._forget(token)
             if isinstance(exc, AlluxioError):
                 raise
             raise AlluxioConnectionError("cannot copy %s into %s: %s" % (local_path, self, exc), reason=exc.reason)
-        if rc != 0:
-            self.cleanup(staged + "/content")
-            raise AlluxioConnectionError("cannot copy %s into %s (it needs sh, head and tar): %s %s"
+        staged = (out.strip().splitlines() or [""])[-1]
+        if rc != 0 or not staged.endswith("-" + token):
+            self._forget(token)
+            raise AlluxioConnectionError("cannot copy %s into %s (it needs sh, date, head and tar): %s %s"
                                          % (local_path, self, out, err))
         return staged + "/content"
 
     def cleanup(self, staged: str) -> None:
         self.run(["rm", "-rf", staged.rsplit("/", 1)[0]])
+
+    def _forget(self, token: str) -> None:
+        """Removes what a failed staging left (its directory name holds the token; the expiry is the pod's)."""
+        self.run(["sh", "-c", 'rm -rf "$1"/.ansible-alluxio-*-"$2"', "sh", self.staging_root, token])
 
 
 # $1 the path, $2 the deepest level to visit, the rest the alluxio command. One `fs stat` of the path; a file ends

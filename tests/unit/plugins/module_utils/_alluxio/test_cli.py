@@ -66,7 +66,7 @@ class Host:
 def test_stage_file_and_tree_then_cleanup(tmp_path):
     tree = make_tree(tmp_path, 200000)
     (tree / "n\u00e4me with space").write_bytes(b"x" * 513)
-    host = cli.PodCliHost(LocalExec(), timeout=30)
+    host = pod_host(tmp_path)
 
     staged_tree = host.stage(str(tree))
     for rel in ("a.txt", "sub/b.bin", "sub/deeper/empty", "n\u00e4me with space"):
@@ -77,8 +77,37 @@ def test_stage_file_and_tree_then_cleanup(tmp_path):
         assert handle.read() == b"alpha"
 
     for staged in (staged_tree, staged_file):
+        assert os.path.dirname(os.path.dirname(staged)) == host.staging_root
+        assert oct(os.stat(os.path.dirname(staged)).st_mode & 0o777) == "0o700"
         host.cleanup(staged)
         assert not os.path.exists(os.path.dirname(staged))
+
+
+def pod_host(tmp_path, pod=None):
+    """A PodCliHost whose pod /tmp is a directory of the test."""
+    host = cli.PodCliHost(pod or LocalExec(), timeout=30)
+    host.staging_root = str(tmp_path / "pod-tmp")
+    os.mkdir(host.staging_root)
+    return host
+
+
+def test_staging_removes_the_copies_of_killed_runs_once_they_expired(tmp_path):
+    host = pod_host(tmp_path)
+    now = int(time.time())
+    expired = os.path.join(host.staging_root, ".ansible-alluxio-%d-0123456789ab" % (now - 5))
+    running = os.path.join(host.staging_root, ".ansible-alluxio-%d-ba9876543210" % (now + 600))
+    foreign = os.path.join(host.staging_root, ".ansible-alluxio-notanumber-0")
+    for path in (expired, running, foreign):
+        os.makedirs(os.path.join(path, "content"))
+    (tmp_path / "f.txt").write_bytes(b"data")
+
+    staged = host.stage(str(tmp_path / "f.txt"))
+
+    assert not os.path.exists(expired)
+    assert os.path.isdir(running) and os.path.isdir(foreign)
+    # Its own copy expires after the staging and the copyFromLocal (the timeout each) and a minute.
+    expiry = int(os.path.basename(os.path.dirname(staged)).split("-")[2])
+    assert now + 2 * 30 + 60 <= expiry <= int(time.time()) + 2 * 30 + 60
 
 
 def test_stage_refuses_a_fifo_before_sending_anything(tmp_path):
@@ -102,10 +131,11 @@ def test_a_file_that_changes_while_staged_fails_and_leaves_nothing(tmp_path, mon
 
     monkeypatch.setattr(cli.localfs, "scan", scan_then_grow)
     pod = LocalExec()
+    host = pod_host(tmp_path, pod)
     with pytest.raises(AlluxioError, match="changed while it was read"):
-        cli.PodCliHost(pod, timeout=30).stage(str(src))
-    staged = pod.calls[0][4]
-    assert pod.calls[-1] == ["rm", "-rf", staged] and not os.path.exists(staged)
+        host.stage(str(src))
+    token = pod.calls[0][-2]
+    assert pod.calls[-1][-1] == token and os.listdir(host.staging_root) == []
 
 
 def client(tmp_path):
