@@ -27,3 +27,28 @@ def test_a_non_dict_is_refused_by_name():
 def test_helm_gets_only_the_options_it_knows():
     auth = {"kubeconfig": "/k", "impersonate_user": "u", "proxy": "http://p", "context": "c", "ca_cert": ""}
     assert k8s_helm_auth_options(auth) == {"kubeconfig": "/k", "context": "c"}
+
+
+INLINE = {"apiVersion": "v1", "kind": "Config", "users": [{"name": "u", "user": {"token": "secret-token-value"}}]}
+
+
+def test_an_inline_kubeconfig_is_replaced_by_the_path_of_its_private_copy():
+    auth = {"kubeconfig": INLINE, "context": "c"}
+    assert k8s_auth_options(auth, inline_kubeconfig_path="/tmp/d/kubeconfig") == {
+        "kubeconfig": "/tmp/d/kubeconfig", "context": "c"}
+
+
+def test_an_inline_kubeconfig_without_a_private_copy_is_refused_without_showing_it():
+    with pytest.raises(AnsibleFilterError, match="inline_kubeconfig") as raised:
+        k8s_auth_options({"kubeconfig": INLINE})
+    assert "secret-token-value" not in str(raised.value)
+
+
+def test_a_kubeconfig_path_is_kept_whatever_the_private_copy():
+    assert k8s_auth_options({"kubeconfig": "/k"}, inline_kubeconfig_path="/tmp/d/kubeconfig") == {"kubeconfig": "/k"}
+    assert k8s_auth_options({"host": "https://h"}, inline_kubeconfig_path="/tmp/d/kubeconfig") == {"host": "https://h"}
+
+
+def test_helm_gets_the_private_copy_too():
+    assert k8s_helm_auth_options({"kubeconfig": INLINE, "proxy": "http://p"}, "/tmp/d/kubeconfig") == {
+        "kubeconfig": "/tmp/d/kubeconfig"}
