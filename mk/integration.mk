@@ -3,7 +3,7 @@
 
 # Extra variables for the targets, as JSON: make integration INTEGRATION_TARGETS=faults INTEGRATION_EXTRA_VARS='{"faults_it_only": ["upload"]}'
 INTEGRATION_EXTRA_VARS ?=
-INTEGRATION_TARGETS ?= alluxio_modules alluxio_k8s_transports image_distribution_role spark_image_role alluxio_role spark_operator_role spark_application spark_job_role no_secret_in_output
+INTEGRATION_TARGETS ?= inline_kubeconfig_role alluxio_modules alluxio_k8s_transports image_distribution_role spark_image_role alluxio_role spark_operator_role spark_application spark_job_role no_secret_in_output
 
 # The lab's Spark image, built and put on every Kubernetes node by the collection's own playbooks (recipe steps 4 and
 # 5), and the Spark operator's image (FROM it, with the operator built from its Go module), loaded on the nodes: what
