@@ -29,6 +29,9 @@ run_options() {
   local name=$1 cap dev
   printf '%s\n' --name "$name" --hostname "$name" --network "$LAB_NETWORK" --ip "$(lab_node_ip "$name")"
   printf '%s\n' --label "$LABEL" --label "aslab.node=$name"
+  # The key the node trusts is part of its options: a state directory made anew (.lab removed) has a new key, while
+  # the node's bind mounts still hold the removed files, so such a node is recreated rather than left unreachable.
+  printf '%s\n' --label "aslab.ssh-key=$(sha256sum <"$LAB_SSH_KEY.pub" | cut -d' ' -f1)"
   for cap in "${NODE_CAPS[@]}"; do
     printf '%s\n' --cap-add "$cap"
   done
