@@ -9,13 +9,13 @@ INTEGRATION_EXTRA_VARS ?=
 # - alluxio_role: deploy, again, check mode, bad input, remove and redeploy, without the short-circuit-off deployment
 #   (the demo's experiment deploys it) and the second release;
 # - spark_operator_role: without its word count (spark_application, spark_job_role and the demo run word counts
-#   through the same controller);
+#   through the same controller) and without the Helm path;
 # - spark_job_role: bad input and the failures, not the two extra placements (prefer, uncached), which cost a Spark
 #   run each; the demo and the recipe run the role's main path eight times.
 INTEGRATION_SCOPE ?= full
 INTEGRATION_CI_VARS := {"image_it_combos": [["stream", "containerd"], ["archive", "docker"], ["registry", "podman"]], \
                         "spark_job_it_only": ["bad_input", "failures"], "alluxio_role_it_scenarios": [], \
-                        "spark_operator_it_only": ["bad_input", "bad_image", "lifecycle", "helm"]}
+                        "spark_operator_it_only": ["bad_input", "bad_image", "lifecycle"]}
 INTEGRATION_TARGETS ?= inline_kubeconfig_role alluxio_modules alluxio_k8s_transports image_distribution_role spark_image_role alluxio_role spark_operator_role spark_application spark_job_role no_secret_in_output
 
 # The lab's Spark image, built and put on every Kubernetes node by the collection's own playbooks (recipe steps 4 and
