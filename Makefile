@@ -130,11 +130,13 @@ TEST_PARTS ?= units sanity lint changelog-lint docs-lint docs galaxy-importer in
 TEST_SCOPE ?= ci
 
 test: venv ## units, sanity, lint, changelog, docs, Galaxy import, build+install, newest core, lab (CI scope), demo, recipe
-	@start=$$(date +%s); \
+	@start=$$(date +%s); checked=; \
 	for part in $(TEST_PARTS); do \
 	  t0=$$(date +%s); echo ">>> make $$part"; \
-	  $(MAKE) --no-print-directory $$part INTEGRATION_SCOPE=$(TEST_SCOPE) || { echo ">>> make test FAILED in part '$$part'"; exit 1; }; \
+	  $(MAKE) --no-print-directory $$part INTEGRATION_SCOPE=$(TEST_SCOPE) LAB_CHECKED=$$checked \
+	    || { echo ">>> make test FAILED in part '$$part'"; exit 1; }; \
 	  echo ">>> $$part passed in $$(( $$(date +%s) - t0 )) s"; \
+	  if [ "$$part" = integration ]; then checked=1; fi; \
 	done; \
 	echo ">>> make test passed in $$(( $$(date +%s) - start )) s: $(TEST_PARTS)"
 
@@ -155,8 +157,10 @@ recipe: venv
 	$(MAKE) --no-print-directory integration INTEGRATION_TARGETS=recipe
 	ALLUXIO_SPARK_LAB_STATE=$${ALLUXIO_SPARK_LAB_STATE:-$(CURDIR)/.lab} $(BIN)/python benchmarks/end_to_end.py --recorded
 
+# LAB_CHECKED=1: make test's parts after its integration part, which brought the lab and its images up minutes
+# before (each `lab/lab.sh up` on a lab that is up costs about a minute of status checks).
 lab-up: ## start the local lab (Docker engine, node containers, Alluxio); idempotent
-	lab/lab.sh up
+	$(if $(LAB_CHECKED),@echo "lab-up: brought up by this make test's integration part",lab/lab.sh up)
 
 lab-down: ## stop the local lab and remove its containers, volumes and network
 	lab/lab.sh down

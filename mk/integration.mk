@@ -22,10 +22,14 @@ INTEGRATION_TARGETS ?= inline_kubeconfig_role alluxio_modules alluxio_k8s_transp
 # 5), and the Spark operator's image (FROM it, with the operator built from its Go module), loaded on the nodes: what
 # the integration targets and the demo run.
 lab-images: venv lab-up ## build the lab's Spark and Spark-operator images and put them on the Kubernetes nodes
+ifeq ($(LAB_CHECKED),)
 	lab/spark/fetch.sh
 	$(BIN)/ansible-playbook -i inventory/lab playbooks/build_image.yml
 	lab/images/spark-operator/build.sh load
 	$(BIN)/ansible-playbook -i inventory/lab playbooks/distribute_image.yml
+else
+	@echo "lab-images: put on the nodes by this make test's integration part"
+endif
 
 integration: venv lab-up lab-images ## integration targets (tests/integration/targets) against the local lab
 	ALLUXIO_SPARK_REPO=$(CURDIR) ANSIBLE_ROLES_PATH=$(CURDIR)/tests/integration/targets \
