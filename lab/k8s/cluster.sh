@@ -226,13 +226,36 @@ ensure_containerd() {
   fi
 }
 
+# containerd_ref IMAGE — the name containerd stores for a Docker image name (docker.io/[library/] added).
+containerd_ref() {
+  local img=$1 first=${1%%/*}
+  if [[ $img == */* && ( $first == *.* || $first == *:* || $first == localhost ) ]]; then
+    echo "$img"
+  elif [[ $img == */* ]]; then
+    echo "docker.io/$img"
+  else
+    echo "docker.io/library/$img"
+  fi
+}
+
+# node_has_image NODE IMAGE ID — the node's containerd (k8s.io) holds IMAGE with the Docker image ID ID: the ID is
+# listed (the CRI adds such a reference for some images, not for all), or the manifest stored under the name names
+# it as its config. Without the second test an image imported by `ctr` was imported again on every `lab.sh up`.
+node_has_image() {
+  local node=$1 ref manifest
+  ref=$(containerd_ref "$2")
+  docker exec "$node" ctr -n k8s.io images ls -q 2>/dev/null | grep -qx "$3" && return 0
+  manifest=$(docker exec "$node" ctr -n k8s.io images ls "name==$ref" 2>/dev/null | awk 'NR == 2 {print $3}')
+  [[ $manifest == sha256:* ]] && docker exec "$node" ctr -n k8s.io content get "$manifest" 2>/dev/null | grep -qF "$3"
+}
+
 # import_image IMAGE NODE... — docker save | ctr import on each node that lacks the image (same image ID).
 import_image() {
   local img=$1 id node
   shift
   id=$(docker image inspect -f '{{.Id}}' "$img") || lab_die "no local image $img"
   for node in "$@"; do
-    if docker exec "$node" ctr -n k8s.io images ls -q 2>/dev/null | grep -qx "$id"; then
+    if node_has_image "$node" "$img" "$id"; then
       continue
     fi
     docker save "$img" | docker exec -i "$node" ctr -n k8s.io images import - >/dev/null
