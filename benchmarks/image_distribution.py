@@ -19,8 +19,8 @@ aslab-node1..3 (containerd's k8s.io namespace by default, the runtime kubelet us
               machines those steps overlap, here they share the cores, so no method can beat this either
   floor_play  a play of one command per node: what any run of the role pays (ansible-playbook, ssh), the re-run's floor
   stream_whole the image_distribution role, stream mode, every node sent the whole image (partial off)
-  stream      the same with the defaults: a node is not sent the layers it already holds (here the base layer,
-              which the lab nodes hold from other images)
+  stream      the same with the defaults: a node is not sent the layers it already holds (the base image's, when a
+              node holds them from other images; the bytes per node show whether it did)
   rebuild     the image rebuilt with one new 10 MiB layer, streamed (nodes hold the rest); bytes per node printed
   re-run      the role again when every node is current
   archive     the role, archive mode (ssh transfer)
@@ -40,6 +40,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -85,10 +86,66 @@ def cpu_seconds():
     return busy / float(os.sysconf("SC_CLK_TCK"))
 
 
-def cpu_timed(fn):
-    """(wall seconds, busy CPU seconds of the machine, result) of fn."""
+# CPU seconds by program name during the steps cpu_timed sampled: {step: {program: seconds}}.
+BY_PROGRAM = {}
+SAMPLE_SECONDS = 1.0
+
+
+def process_cpu():
+    """{pid: (program name, CPU seconds so far)} of every process on the machine (the nodes' too)."""
+    found = {}
+    tick = float(os.sysconf("SC_CLK_TCK"))
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % pid) as handle:
+                data = handle.read()
+        except OSError:
+            continue
+        head, _, rest = data.rpartition(")")
+        fields = rest.split()
+        found[pid] = (head.partition("(")[2], (int(fields[11]) + int(fields[12])) / tick)
+    return found
+
+
+class ProgramSampler(threading.Thread):
+    """Reads every process's CPU time each SAMPLE_SECONDS while a step runs; a process that lived less than that
+    between two readings is missed, so the sums are a lower bound."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.start_values = process_cpu()
+        self.last = dict(self.start_values)
+        self.done = threading.Event()
+
+    def run(self):
+        while not self.done.wait(SAMPLE_SECONDS):
+            self.last.update(process_cpu())
+
+    def stop(self):
+        self.done.set()
+        self.join()
+        self.last.update(process_cpu())
+        sums = {}
+        for pid, (name, seconds) in self.last.items():
+            used = seconds - self.start_values.get(pid, (name, 0.0))[1]
+            sums[name] = sums.get(name, 0.0) + max(used, 0.0)
+        return sums
+
+
+def cpu_timed(fn, step=None):
+    """(wall seconds, busy CPU seconds of the machine, result) of fn; with a step name, also its CPU by program in
+    BY_PROGRAM."""
+    sampler = ProgramSampler() if step else None
+    if sampler:
+        sampler.start()
     cpu = cpu_seconds()
-    seconds, result = timed(fn)
+    try:
+        seconds, result = timed(fn)
+    finally:
+        if sampler:
+            BY_PROGRAM[step] = sampler.stop()
     return seconds, cpu_seconds() - cpu, result
 
 
@@ -180,7 +237,7 @@ def floor_load(runtime, archive):
     for node in NODES:
         sh("cat %s | %s" % (archive, ssh(node, "cat > /var/tmp/bench.tar")))
     seconds, cpu, _ = cpu_timed(lambda: sh(" & ".join(ssh(node, runtime.load("/var/tmp/bench.tar")) for node in NODES)
-                                           + " & wait"))
+                                           + " & wait"), "floor_load")
     for node in NODES:
         sh(ssh(node, "rm -f /var/tmp/bench.tar"))
     return seconds, cpu
@@ -277,11 +334,11 @@ def main():
     try:
         clean_nodes(runtime, ids)
         cpu = {}
-        figures["save"], cpu["save"], _ = cpu_timed(lambda: sh("docker save %s > /dev/null" % IMAGE))
+        figures["save"], cpu["save"], _ = cpu_timed(lambda: sh("docker save %s > /dev/null" % IMAGE), "save")
         figures["recipe"] = timed(lambda: recipe(runtime, archive))[0]
         nodes_have(runtime, IMAGE, image_id)
         size = os.path.getsize(archive)
-        figures["floor_copy"], cpu["floor_copy"], _ = cpu_timed(lambda: floor_copy(archive))
+        figures["floor_copy"], cpu["floor_copy"], _ = cpu_timed(lambda: floor_copy(archive), "floor_copy")
         clean_nodes(runtime, ids)
         figures["floor_load"], cpu["floor_load"] = floor_load(runtime, archive)
         figures["floor"] = max(figures["floor_copy"], figures["floor_load"])
@@ -295,7 +352,7 @@ def main():
         # The whole image to every node (the nodes' own copies of the base layer not reused): the full distribution.
         clean_nodes(runtime, ids)
         figures["stream_whole"], cpu["stream_whole"], (_, run) = cpu_timed(
-            lambda: role(inventory, dict(common, image_distribution_partial=False)))
+            lambda: role(inventory, dict(common, image_distribution_partial=False)), "stream_whole")
         nodes_have(runtime, IMAGE, image_id)
         whole_bytes = [t["bytes_sent"] for t in task_result(run, "Stream the image from the controller")
                        ["targets"].values()]
@@ -395,6 +452,14 @@ def main():
                                         full / max(f["floor"], f["floor_cpu"])))
     print("  the whole-image stream kept the machine's CPU %.0f%% busy (%.1f CPU s in %.1f s on %d cores)" % (
         100.0 * cpu["stream_whole"] / (full * (os.cpu_count() or 1)), cpu["stream_whole"], full, os.cpu_count() or 1))
+    steps = ["save", "floor_copy", "floor_load", "stream_whole"]
+    programs = sorted({name for step in steps for name in BY_PROGRAM[step]},
+                      key=lambda name: -max(BY_PROGRAM[step].get(name, 0.0) for step in steps))[:12]
+    print("  CPU seconds by program (every process sampled each %.0f s; the lab's idle load included):"
+          % SAMPLE_SECONDS)
+    print("    %-18s %s" % ("program", " ".join("%12s" % step for step in steps)))
+    for name in programs:
+        print("    %-18s %s" % (name, " ".join("%12.1f" % BY_PROGRAM[step].get(name, 0.0) for step in steps)))
     print("  a re-run took %.1f s, of which %.1f s is the cost of any play against the nodes (floor_play)" % (
         f["rerun"], f["floor_play"]))
 
