@@ -103,7 +103,7 @@ def process_cpu():
                 data = handle.read()
         except OSError:
             continue
-        head, _, rest = data.rpartition(")")
+        head, rest = data.rsplit(")", 1)
         fields = rest.split()
         found[pid] = (head.partition("(")[2], (int(fields[11]) + int(fields[12])) / tick)
     return found
@@ -135,18 +135,18 @@ class ProgramSampler(threading.Thread):
 
 
 def cpu_timed(fn, step=None):
-    """(wall seconds, busy CPU seconds of the machine, result) of fn; with a step name, also its CPU by program in
+    """(wall seconds, busy CPU seconds of the machine) of fn; with a step name, also its CPU by program in
     BY_PROGRAM."""
     sampler = ProgramSampler() if step else None
     if sampler:
         sampler.start()
     cpu = cpu_seconds()
     try:
-        seconds, result = timed(fn)
+        seconds = timed(fn)[0]
     finally:
         if sampler:
             BY_PROGRAM[step] = sampler.stop()
-    return seconds, cpu_seconds() - cpu, result
+    return seconds, cpu_seconds() - cpu
 
 
 def qualified(name):
@@ -236,8 +236,8 @@ def floor_load(runtime, archive):
     """Copy the archive to every node (not timed), then time the three loads from local disk, all at once."""
     for node in NODES:
         sh("cat %s | %s" % (archive, ssh(node, "cat > /var/tmp/bench.tar")))
-    seconds, cpu, _ = cpu_timed(lambda: sh(" & ".join(ssh(node, runtime.load("/var/tmp/bench.tar")) for node in NODES)
-                                           + " & wait"), "floor_load")
+    loads = " & ".join(ssh(node, runtime.load("/var/tmp/bench.tar")) for node in NODES) + " & wait"
+    seconds, cpu = cpu_timed(lambda: sh(loads), "floor_load")
     for node in NODES:
         sh(ssh(node, "rm -f /var/tmp/bench.tar"))
     return seconds, cpu
@@ -334,11 +334,12 @@ def main():
     try:
         clean_nodes(runtime, ids)
         cpu = {}
-        figures["save"], cpu["save"], _ = cpu_timed(lambda: sh("docker save %s > /dev/null" % IMAGE), "save")
+        whole = {}
+        figures["save"], cpu["save"] = cpu_timed(lambda: sh("docker save %s > /dev/null" % IMAGE), "save")
         figures["recipe"] = timed(lambda: recipe(runtime, archive))[0]
         nodes_have(runtime, IMAGE, image_id)
         size = os.path.getsize(archive)
-        figures["floor_copy"], cpu["floor_copy"], _ = cpu_timed(lambda: floor_copy(archive), "floor_copy")
+        figures["floor_copy"], cpu["floor_copy"] = cpu_timed(lambda: floor_copy(archive), "floor_copy")
         clean_nodes(runtime, ids)
         figures["floor_load"], cpu["floor_load"] = floor_load(runtime, archive)
         figures["floor"] = max(figures["floor_copy"], figures["floor_load"])
@@ -351,8 +352,10 @@ def main():
 
         # The whole image to every node (the nodes' own copies of the base layer not reused): the full distribution.
         clean_nodes(runtime, ids)
-        figures["stream_whole"], cpu["stream_whole"], (_, run) = cpu_timed(
-            lambda: role(inventory, dict(common, image_distribution_partial=False)), "stream_whole")
+        whole_vars = dict(common, image_distribution_partial=False)
+        figures["stream_whole"], cpu["stream_whole"] = cpu_timed(
+            lambda: whole.update(run=role(inventory, whole_vars)[1]), "stream_whole")
+        run = whole["run"]
         nodes_have(runtime, IMAGE, image_id)
         whole_bytes = [t["bytes_sent"] for t in task_result(run, "Stream the image from the controller")
                        ["targets"].values()]
