@@ -135,18 +135,18 @@ class ProgramSampler(threading.Thread):
 
 
 def cpu_timed(fn, step=None):
-    """(wall seconds, busy CPU seconds of the machine) of fn; with a step name, also its CPU by program in
+    """(wall seconds, busy CPU seconds of the machine, result) of fn; with a step name, also its CPU by program in
     BY_PROGRAM."""
     sampler = ProgramSampler() if step else None
     if sampler:
         sampler.start()
     cpu = cpu_seconds()
     try:
-        seconds = timed(fn)[0]
+        seconds, result = timed(fn)
     finally:
         if sampler:
             BY_PROGRAM[step] = sampler.stop()
-    return seconds, cpu_seconds() - cpu
+    return seconds, cpu_seconds() - cpu, result
 
 
 def qualified(name):
@@ -237,7 +237,7 @@ def floor_load(runtime, archive):
     for node in NODES:
         sh("cat %s | %s" % (archive, ssh(node, "cat > /var/tmp/bench.tar")))
     loads = " & ".join(ssh(node, runtime.load("/var/tmp/bench.tar")) for node in NODES) + " & wait"
-    seconds, cpu = cpu_timed(lambda: sh(loads), "floor_load")
+    seconds, cpu = cpu_timed(lambda: sh(loads), "floor_load")[:2]
     for node in NODES:
         sh(ssh(node, "rm -f /var/tmp/bench.tar"))
     return seconds, cpu
@@ -334,12 +334,11 @@ def main():
     try:
         clean_nodes(runtime, ids)
         cpu = {}
-        whole = {}
-        figures["save"], cpu["save"] = cpu_timed(lambda: sh("docker save %s > /dev/null" % IMAGE), "save")
+        figures["save"], cpu["save"] = cpu_timed(lambda: sh("docker save %s > /dev/null" % IMAGE), "save")[:2]
         figures["recipe"] = timed(lambda: recipe(runtime, archive))[0]
         nodes_have(runtime, IMAGE, image_id)
         size = os.path.getsize(archive)
-        figures["floor_copy"], cpu["floor_copy"] = cpu_timed(lambda: floor_copy(archive), "floor_copy")
+        figures["floor_copy"], cpu["floor_copy"] = cpu_timed(lambda: floor_copy(archive), "floor_copy")[:2]
         clean_nodes(runtime, ids)
         figures["floor_load"], cpu["floor_load"] = floor_load(runtime, archive)
         figures["floor"] = max(figures["floor_copy"], figures["floor_load"])
@@ -352,10 +351,9 @@ def main():
 
         # The whole image to every node (the nodes' own copies of the base layer not reused): the full distribution.
         clean_nodes(runtime, ids)
-        whole_vars = dict(common, image_distribution_partial=False)
-        figures["stream_whole"], cpu["stream_whole"] = cpu_timed(
-            lambda: whole.update(run=role(inventory, whole_vars)[1]), "stream_whole")
-        run = whole["run"]
+        whole = dict(common, image_distribution_partial=False)
+        figures["stream_whole"], cpu["stream_whole"], (_seconds, run) = cpu_timed(lambda: role(inventory, whole),
+                                                                                  "stream_whole")
         nodes_have(runtime, IMAGE, image_id)
         whole_bytes = [t["bytes_sent"] for t in task_result(run, "Stream the image from the controller")
                        ["targets"].values()]
